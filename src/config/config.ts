@@ -1,0 +1,239 @@
+import * as fs from 'fs';
+import { ConfLine, ParsedConf, readConfFile } from './conf-file';
+import { PsadError } from './errors';
+import { REQUIRED_VARS, INTEGER_VARS } from './variables';
+
+export interface ConfigLoadOptions {
+  configFile: string;
+  overrideFiles?: string[];
+}
+
+/**
+ * psad.conf after load order, FW_MSG_SEARCH handling and $VAR expansion.
+ * Values are kept as the strings psad keeps; typed accessors read them.
+ */
+export class PsadConfig {
+  readonly vars = new Map<string, string>();
+  readonly cmds = new Map<string, string>();
+  readonly origin = new Map<string, ConfLine>();
+  fwSearch: string[] = [];
+  readonly mainFile: string;
+  readonly overrideFiles: string[];
+
+  constructor(mainFile: string, overrideFiles: string[]) {
+    this.mainFile = mainFile;
+    this.overrideFiles = overrideFiles;
+  }
+
+  has(name: string): boolean {
+    return this.vars.has(name);
+  }
+
+  get(name: string): string {
+    const v = this.vars.get(name);
+    if (v === undefined) throw new PsadError(`The config file "${this.mainFile}" does not contain the\nvariable: "${name}". Exiting!`);
+    return v;
+  }
+
+  /** The value, or a default when the variable is absent (non-required variables). */
+  opt(name: string, dflt: string): string {
+    const v = this.vars.get(name);
+    return v === undefined ? dflt : v;
+  }
+
+  set(name: string, value: string): void {
+    this.vars.set(name, value);
+  }
+
+  /** psad tests ENABLE_* and similar switches with `eq 'Y'`. */
+  yes(name: string, dflt = 'N'): boolean {
+    return this.opt(name, dflt) === 'Y';
+  }
+
+  /** Numeric value as Perl would use it (leading number, else 0). */
+  num(name: string, dflt = '0'): number {
+    return perlNum(this.opt(name, dflt));
+  }
+
+  where(name: string): string {
+    const o = this.origin.get(name);
+    return o ? `${o.file} line ${o.line}` : this.mainFile;
+  }
+
+  cmd(name: string): string | undefined {
+    return this.cmds.get(name);
+  }
+}
+
+/** Perl's string-to-number conversion for config values. */
+export function perlNum(s: string): number {
+  const m = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/.exec(s);
+  return m ? Number(m[1]) : 0;
+}
+
+function addAssignments(cfg: PsadConfig, parsed: ParsedConf): void {
+  for (const a of parsed.assignments) {
+    const cm = /^\s*(\S+)Cmd$/.exec(a.name);
+    if (cm && /\/./.test(a.value)) {
+      if (!cfg.cmds.has(cm[1])) {
+        cfg.cmds.set(cm[1], a.value);
+        cfg.origin.set(a.name, a);
+      }
+    } else if (!cfg.vars.has(a.name)) {
+      cfg.vars.set(a.name, a.value);
+      cfg.origin.set(a.name, a);
+    }
+  }
+}
+
+/** FW_MSG_SEARCH / FW_SEARCH_ALL as psad re-reads them from the main file only. */
+function importFwSearch(cfg: PsadConfig, main: ParsedConf): void {
+  cfg.fwSearch = [];
+  let found = false;
+  for (const line of main.lines) {
+    if (!/\S/.test(line) || /^\s*#/.test(line)) continue;
+    let m = /^\s*FW_MSG_SEARCH\s+(.*?);/.exec(line);
+    if (m) {
+      cfg.fwSearch.push(m[1]);
+      found = true;
+      continue;
+    }
+    m = /^\s*FW_SEARCH_ALL\s+(\w+);/.exec(line);
+    if (m && (m[1] === 'Y' || m[1] === 'N')) cfg.vars.set('FW_SEARCH_ALL', m[1]);
+  }
+  const all = cfg.vars.get('FW_SEARCH_ALL');
+  if (all !== 'Y' && all !== 'N') cfg.vars.set('FW_SEARCH_ALL', 'Y');
+  if (cfg.vars.get('FW_SEARCH_ALL') === 'N' && !found) cfg.fwSearch.push('DROP');
+}
+
+/** $VAR expansion, one occurrence per variable per pass, as psad does it. */
+export function expandVars(cfg: PsadConfig): void {
+  let pass = 0;
+  let again = true;
+  while (again) {
+    pass++;
+    again = false;
+    if (pass >= 20) throw new PsadError('Exceeded maximum variable resolution counter.');
+    for (const map of [cfg.vars, cfg.cmds]) {
+      for (const [name, val] of map) {
+        const m = /\$(\w+)/.exec(val);
+        if (!m) continue;
+        const sub = m[1];
+        const key = map === cfg.cmds ? `${name}Cmd` : name;
+        if (sub === name) throw new PsadError(`sub-ver ${sub} not allowed within same variable ${name} (${cfg.where(key)})`);
+        const subVal = cfg.vars.get(sub);
+        if (subVal === undefined) {
+          throw new PsadError(`sub-var "${sub}" not defined in config for var: ${name}. (${cfg.where(key)})`);
+        }
+        const repl = sub === 'INSTALL_ROOT' && subVal === '/' ? '' : subVal;
+        map.set(name, val.slice(0, m.index) + repl + val.slice(m.index + m[0].length));
+        again = true;
+      }
+    }
+  }
+}
+
+function checkRequired(cfg: PsadConfig, parsed: ParsedConf[]): void {
+  for (const name of REQUIRED_VARS) {
+    if (cfg.vars.has(name)) continue;
+    let hint = '';
+    for (const p of parsed) {
+      const u = p.unterminated.find((l) => l.name === name);
+      if (u) { hint = `\n    (${u.file} line ${u.line} sets ${name} but has no closing ';')`; break; }
+    }
+    throw new PsadError(`The config file "${cfg.mainFile}" does not contain the\nvariable: "${name}". Exiting!${hint}`);
+  }
+}
+
+function digitRange(cfg: PsadConfig, name: string, min: number, max: number): void {
+  const v = cfg.get(name);
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new PsadError(`${name} must be an integer >= ${min} and <= ${max} (${cfg.where(name)}: "${v}")`);
+  }
+}
+
+/** The checks of the reference's validate_config that depend on the file only. */
+export function validateConfig(cfg: PsadConfig): void {
+  for (const [name, val] of cfg.vars) {
+    if (!name.startsWith('ENABLE_')) continue;
+    const up = val.toUpperCase();
+    cfg.vars.set(name, up);
+    if (up !== 'Y' && up !== 'N' && up !== 'YES' && up !== 'NO') {
+      throw new PsadError(`${name} variable must be 'Y' or 'N' (${cfg.where(name)}: "${val}")`);
+    }
+  }
+  digitRange(cfg, 'PORT_RANGE_SCAN_THRESHOLD', 0, 65535);
+  digitRange(cfg, 'TOP_SCANS_CTR_THRESHOLD', 0, 500);
+  digitRange(cfg, 'DSHIELD_ALERT_INTERVAL', 1, 24);
+  digitRange(cfg, 'TOP_PORTS_LOG_THRESHOLD', 0, 65535);
+  digitRange(cfg, 'STATUS_PORTS_THRESHOLD', 0, 65535);
+  digitRange(cfg, 'TOP_IP_LOG_THRESHOLD', 0, 10000);
+  digitRange(cfg, 'STATUS_IP_THRESHOLD', 0, 10000);
+  digitRange(cfg, 'TOP_SIGS_LOG_THRESHOLD', 0, 100000);
+  digitRange(cfg, 'STATUS_SIGS_THRESHOLD', 0, 10000);
+  // integers the reference reads as numbers without checking them: a value
+  // that is not one would silently become 0 there; refuse it with its place.
+  for (const name of INTEGER_VARS) {
+    const v = cfg.vars.get(name);
+    if (v === undefined) continue;
+    if (!/^\s*-?\d+\s*$/.test(v)) {
+      throw new PsadError(`${name} must be an integer (${cfg.where(name)}: "${v}")`);
+    }
+  }
+  const email = cfg.get('EMAIL_ADDRESSES');
+  if (!/\S+@\S+/.test(email)) throw new PsadError(`Invalid EMAIL_ADDRESSES value: "${email}" (${cfg.where('EMAIL_ADDRESSES')})`);
+  cfg.vars.set('EMAIL_ADDRESSES', email.replace(/\s*,\s/g, ' '));
+  if (cfg.get('ENABLE_AUTO_IDS') === 'Y' && cfg.get('IPTABLES_BLOCK_METHOD') === 'N' && cfg.get('TCPWRAPPERS_BLOCK_METHOD') === 'N') {
+    throw new PsadError('config warning, ENABLE_AUTO_IDS=Y, but both IPTABLES_BLOCK_METHOD and TCPWRAPPERS_BLOCK_METHOD are set to N.');
+  }
+  if (cfg.get('ENABLE_SYSLOG_FILE') === 'Y' && cfg.get('IPT_SYSLOG_FILE') === cfg.get('FW_DATA_FILE')) {
+    throw new PsadError('Cannot set IPT_SYSLOG_FILE and FW_DATA_FILE to point at the same file.');
+  }
+  if (!/LOG_LOCAL[0-7]/i.test(cfg.get('SYSLOG_FACILITY'))) {
+    throw new PsadError(`Unrecognized SYSLOG_FACILITY, see psad.conf (${cfg.where('SYSLOG_FACILITY')})`);
+  }
+  if (!/LOG_(?:INFO|DEBUG|NOTICE|WARNING|ERR|CRIT|ALERT|EMERG)/i.test(cfg.get('SYSLOG_PRIORITY'))) {
+    throw new PsadError(`Unrecognized SYSLOG_PRIORITY, see psad.conf (${cfg.where('SYSLOG_PRIORITY')})`);
+  }
+  if (cfg.get('ENABLE_CUSTOM_SYSLOG_TS_RE') === 'Y') {
+    try {
+      new RegExp(cfg.get('CUSTOM_SYSLOG_TS_RE'));
+    } catch (e) {
+      throw new PsadError(`CUSTOM_SYSLOG_TS_RE is not a valid regular expression (${cfg.where('CUSTOM_SYSLOG_TS_RE')}): ${(e as Error).message}`);
+    }
+  }
+  for (const name of ['IGNORE_LOG_PREFIXES', 'AUTO_BLOCK_REGEX', 'SNORT_SID_STR']) {
+    const v = cfg.vars.get(name);
+    if (v === undefined) continue;
+    try {
+      new RegExp(v);
+    } catch (e) {
+      throw new PsadError(`${name} is not a valid regular expression (${cfg.where(name)}): ${(e as Error).message}`);
+    }
+  }
+  if (cfg.get('ENABLE_OVERRIDE_FW_CMD') === 'Y') {
+    if (cfg.get('FW_CMD') === 'NONE') throw new PsadError('Must set a path to a firewall binary with FW_CMD');
+    cfg.cmds.set('iptables', cfg.get('FW_CMD'));
+  }
+}
+
+/** Loads -O files, then the main file, re-reads the search strings, expands and checks. */
+export function loadConfig(opts: ConfigLoadOptions): PsadConfig {
+  const overrides = opts.overrideFiles ?? [];
+  const cfg = new PsadConfig(opts.configFile, overrides);
+  const parsed: ParsedConf[] = [];
+  for (const f of overrides) {
+    if (!fs.existsSync(f)) throw new PsadError(`Override config file ${f} does not exist`);
+    const p = readConfFile(f);
+    parsed.push(p);
+    addAssignments(cfg, p);
+  }
+  const main = readConfFile(opts.configFile);
+  parsed.push(main);
+  addAssignments(cfg, main);
+  importFwSearch(cfg, main);
+  expandVars(cfg);
+  checkRequired(cfg, parsed);
+  validateConfig(cfg);
+  return cfg;
+}
