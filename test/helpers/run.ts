@@ -1,5 +1,7 @@
 import { spawnSync } from 'child_process';
-import { PSAD_BIN } from './paths';
+import * as fs from 'fs';
+import * as path from 'path';
+import { PSAD_BIN, ROOT, tmpDir } from './paths';
 
 export interface RunResult {
   status: number | null;
@@ -16,4 +18,20 @@ export function runPsad(args: string[], opts: { cwd?: string; input?: string; en
     maxBuffer: 256 << 20,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs our psad like runReference runs the reference: every path under a
+ * temporary INSTALL_ROOT (mapped back to "/" in stdout), data files from the
+ * project's etc/ unless confDir is given. An existing analysis directory is
+ * created when `oldAnalysisDir` is set, as the expected runs had one.
+ */
+export function runOurs(args: string[], opts: { cwd?: string; confDir?: string; extraConf?: string; input?: string; oldAnalysisDir?: boolean } = {}): RunResult & { root: string } {
+  const dir = tmpDir('ours');
+  const root = path.join(dir, 'root');
+  if (opts.oldAnalysisDir) fs.mkdirSync(path.join(root, 'var/log/psad/ipt_analysis'), { recursive: true });
+  const ovr = path.join(dir, 'override.conf');
+  fs.writeFileSync(ovr, `INSTALL_ROOT ${root};\nPSAD_CONF_DIR ${opts.confDir ?? path.join(ROOT, 'etc')};\n${opts.extraConf ?? ''}`);
+  const r = runPsad([...args, '-O', ovr], { cwd: opts.cwd, input: opts.input });
+  return { ...r, stdout: r.stdout.split(root).join(''), root };
 }
