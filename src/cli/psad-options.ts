@@ -49,7 +49,7 @@ export const NOT_YET: ReadonlySet<string> = new Set([
   'CSV-start-line', 'CSV-end-line', 'CSV-regex', 'CSV-neg-regex', 'CSV-stdin', 'plot-separator',
   'fw-analyze', 'fw-file', 'fw-list-auto', 'fw-block-ip', 'fw-rm-block-ip', 'fw-del-chains', 'fw-dump', 'fw-include-ips',
   'log-server', 'Kill', 'Restart', 'Flush', 'Status', 'status-ip', 'status-dl', 'status-summary', 'Benchmark', 'USR1',
-  'HUP', 'debug', 'debug-sid', 'Interval', 'no-daemon', 'no-fwcheck', 'no-netstat', 'no-kmsgsd', 'test-mode', 'verbose',
+  'HUP', 'debug', 'debug-sid', 'Interval', 'no-fwcheck', 'no-netstat', 'no-kmsgsd', 'test-mode', 'verbose',
 ]);
 
 export function psadOptSpecs(): OptSpec[] {

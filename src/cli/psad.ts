@@ -11,6 +11,11 @@ import { runAnalysis, rebaseForAnalysis, makePsadDirs } from '../report/analysis
 import { ReportContext, PSAD_VERSION } from '../report/status-report';
 import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags } from './runtime';
 import { psadUsage } from './psad-help';
+import { dumpConf } from '../report/dump-conf';
+import { scanLogr, AlertState } from '../alert/scan-logr';
+import { alertSettings } from '../alert/settings';
+import { alertData, fileAlertSink } from './alert-io';
+import { resolveCommands } from '../config/commands';
 
 export const DEFAULT_CONFIG = '/etc/psad/psad.conf';
 
@@ -81,13 +86,22 @@ function analyze(cfg: PsadConfig, v: Values): number {
   const popts = parserOptions(cfg, flags, tables, warnToStderr);
   const pstate = newParserState();
   const file = flag(v, 'stdin') ? null : (str(v, 'messages-file') || cfg.get('IPT_SYSLOG_FILE'));
-  runAnalysis(cfg, engine, popts, pstate, reportContext(cfg, engine, tables, true, 0), {
+  const { batch } = runAnalysis(cfg, engine, popts, pstate, reportContext(cfg, engine, tables, true, 0), {
     file,
     maxPackets: int(v, 'packets'),
     noIptErrors: flag(v, 'no-ipt-errors'),
     filter,
     out,
   }, () => Math.floor(Date.now() / 1000));
+  if (flag(v, 'analysis-write-data')) {
+    out(`[+] Writing ${cfg.get('PSAD_DIR')}/<IP> directories.\n`);
+    if (batch.scan.size > 1000) out('    This may take a while...\n');
+    const settings = alertSettings(cfg, {
+      analysisMode: true, analysisEmails: false, noDaemon: flag(v, 'no-daemon'), noEmailAlerts: flag(v, 'test-mode'),
+      noRdns: true, noWhois: true, noPassiveOs: flags.noPassiveOs,
+    });
+    scanLogr(engine, batch, settings, alertData(tables, engine), new AlertState(), fileAlertSink(out));
+  }
   out('\n[+] Finished --Analyze cycle.\n');
   return 0;
 }
@@ -122,6 +136,11 @@ export function main(argv: string[]): number {
   const overrides = str(v, 'Override-config') ? str(v, 'Override-config').split(',') : [];
   const cfg = loadConfig({ configFile, overrideFiles: overrides });
   if (str(v, 'restrict-ip') === '' && v.has('restrict-ip')) fatal('The --restrict-ip argument accepts an IP address or network.');
+  resolveCommands(cfg, { noWhois: flag(v, 'no-whois') });
+  if (flag(v, 'Dump-conf')) {
+    out(dumpConf(cfg));
+    return 0;
+  }
   applyCmdline(cfg, v);
   if (flag(v, 'Analyze-msgs')) return analyze(cfg, v);
   fatal('The psad daemon is not available in this version of the Node.js port yet; use -A to analyse a log file.');

@@ -72,6 +72,12 @@ export function perlNum(s: string): number {
 }
 
 function addAssignments(cfg: PsadConfig, parsed: ParsedConf): void {
+  for (const u of parsed.unterminated) {
+    // psad would silently ignore the line; a setting that does not apply is worse than a clear stop
+    if (/^(?:[A-Z][A-Z0-9_]*|\w+Cmd)$/.test(u.name)) {
+      throw new PsadError(`${u.file} line ${u.line}: the value of ${u.name} has no closing ';'`);
+    }
+  }
   for (const a of parsed.assignments) {
     const cm = /^\s*(\S+)Cmd$/.exec(a.name);
     if (cm && /\/./.test(a.value)) {
@@ -133,15 +139,10 @@ export function expandVars(cfg: PsadConfig): void {
   }
 }
 
-function checkRequired(cfg: PsadConfig, parsed: ParsedConf[]): void {
+function checkRequired(cfg: PsadConfig): void {
   for (const name of REQUIRED_VARS) {
     if (cfg.vars.has(name)) continue;
-    let hint = '';
-    for (const p of parsed) {
-      const u = p.unterminated.find((l) => l.name === name);
-      if (u) { hint = `\n    (${u.file} line ${u.line} sets ${name} but has no closing ';')`; break; }
-    }
-    throw new PsadError(`The config file "${cfg.mainFile}" does not contain the\nvariable: "${name}". Exiting!${hint}`);
+    throw new PsadError(`The config file "${cfg.mainFile}" does not contain the\nvariable: "${name}". Exiting!`);
   }
 }
 
@@ -221,19 +222,15 @@ export function validateConfig(cfg: PsadConfig): void {
 export function loadConfig(opts: ConfigLoadOptions): PsadConfig {
   const overrides = opts.overrideFiles ?? [];
   const cfg = new PsadConfig(opts.configFile, overrides);
-  const parsed: ParsedConf[] = [];
   for (const f of overrides) {
     if (!fs.existsSync(f)) throw new PsadError(`Override config file ${f} does not exist`);
-    const p = readConfFile(f);
-    parsed.push(p);
-    addAssignments(cfg, p);
+    addAssignments(cfg, readConfFile(f));
   }
   const main = readConfFile(opts.configFile);
-  parsed.push(main);
   addAssignments(cfg, main);
   importFwSearch(cfg, main);
   expandVars(cfg);
-  checkRequired(cfg, parsed);
+  checkRequired(cfg);
   validateConfig(cfg);
   return cfg;
 }

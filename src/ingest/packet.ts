@@ -41,8 +41,8 @@ export class Packet {
   logPrefix = '';
   syslogHost = '';
   timestamp = '';
-  fwsnortSid = '';
-  fwsnortRnum = '';
+  fwsnortSid = '0';
+  fwsnortRnum = '0';
   fwsnortEstab = 0;
   isTopera = 0;
   isMasscan = 0;

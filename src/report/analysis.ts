@@ -93,8 +93,10 @@ class ErrorLog {
   }
 
   close(): void {
+    // the reference opens the error log for appending after every batch
+    if (this.fd < 0) this.fd = fs.openSync(this.file, 'a', 0o600);
     this.flush();
-    if (this.fd >= 0) fs.closeSync(this.fd);
+    fs.closeSync(this.fd);
   }
 }
 
@@ -126,6 +128,7 @@ export function runAnalysis(cfg: PsadConfig, engine: Engine, popts: ParserOption
   let cands = 0;
   const kept: [string, boolean][] | null = opts.file === null ? [] : null;
   const max = opts.maxPackets;
+  out(`[+] Entering analysis mode.  Parsing ${label}\n`);
   const fd1 = openInput(opts.file);
   try {
     forEachLine(fd1, (line, eol) => {
@@ -139,7 +142,6 @@ export function runAnalysis(cfg: PsadConfig, engine: Engine, popts: ParserOption
   } finally {
     if (opts.file !== null) fs.closeSync(fd1);
   }
-  out(`[+] Entering analysis mode.  Parsing ${label}\n`);
   out(`[+] Found ${cands} iptables log messages out of ${lines} total lines.\n`);
   if (cands - 1 > 15000) out('    This may take a while...\n');
 

@@ -32,6 +32,11 @@ export function runOurs(args: string[], opts: { cwd?: string; confDir?: string; 
   if (opts.oldAnalysisDir) fs.mkdirSync(path.join(root, 'var/log/psad/ipt_analysis'), { recursive: true });
   const ovr = path.join(dir, 'override.conf');
   fs.writeFileSync(ovr, `INSTALL_ROOT ${root};\nPSAD_CONF_DIR ${opts.confDir ?? path.join(ROOT, 'etc')};\n${opts.extraConf ?? ''}`);
-  const r = runPsad([...args, '-O', ovr], { cwd: opts.cwd, input: opts.input });
+  // a second -O would replace the first one: add our override to the given list
+  const a = [...args];
+  const k = a.indexOf('-O');
+  if (k >= 0) a[k + 1] = `${a[k + 1]},${ovr}`;
+  else a.push('-O', ovr);
+  const r = runPsad(a, { cwd: opts.cwd, input: opts.input });
   return { ...r, stdout: r.stdout.split(root).join(''), root };
 }

@@ -1,0 +1,475 @@
+import { Engine } from '../engine/engine';
+import { Batch, BatchPair, PairState, SourceState } from '../engine/state';
+import { Signature } from '../data/signatures';
+import { FwsnortSig } from '../data/snort-rules';
+import { ProtocolString } from '../data/protocols';
+import { IcmpType } from '../data/icmp-types';
+import { ctime } from '../cli/ctime';
+
+/** Settings of the alert stage (from psad.conf and the command line). */
+export interface AlertSettings {
+  psadDir: string;
+  minDangerLevel: number;
+  emailAlertDangerLevel: number;
+  emailLimit: number;
+  emailLimitPerDst: boolean;
+  emailLimitStatusMsg: boolean;
+  emailThrottle: number;
+  alertAll: boolean;
+  protocolScanThreshold: number;
+  macReporting: boolean;
+  noPassiveOs: boolean;
+  enableSigMsgSyslog: boolean;
+  sigMsgSyslogThreshold: number;
+  sigSidSyslogThreshold: number;
+  showAllSignatures: boolean;
+  snortSidRe: RegExp;
+  mailAlertPrefix: string;
+  mailStatusPrefix: string;
+  hostname: string;
+  checkInterval: number;
+  analysisMode: boolean;
+  /** -e/--email-analysis */
+  analysisEmails: boolean;
+  /** --no-daemon: alerts go to stdout, no mail */
+  noDaemon: boolean;
+  /** mail counters are not incremented (ALERTING_METHODS noemail, --test-mode) */
+  noEmailAlerts: boolean;
+  dnsOn: boolean;
+  whoisOn: boolean;
+  whoisForceSrcIp: boolean;
+}
+
+/** Data the alert text needs. */
+export interface AlertData {
+  sigs: ReadonlyMap<number, Signature>;
+  fwsnort: ReadonlyMap<number, FwsnortSig>;
+  refBaseUrl: ReadonlyMap<string, string>;
+  protocolStrings: ReadonlyMap<string, ProtocolString>;
+  icmpTypes: ReadonlyMap<string, IcmpType>;
+  icmp6Types: ReadonlyMap<string, IcmpType>;
+  /** listening ports of this host (netstat), per protocol */
+  localPorts: ReadonlyMap<string, ReadonlySet<number>>;
+  isLocal: (ip: string) => boolean;
+}
+
+/** The side effects of the alert stage, supplied by the caller. */
+export interface AlertSink {
+  mkdir(dir: string): void;
+  writeFile(file: string, text: string): void;
+  syslog(msg: string): void;
+  /** a scan alert body for --no-daemon */
+  stdout(text: string): void;
+  mail(subject: string, body: string): void;
+  /** reverse DNS name or '' */
+  dns(ip: string): string;
+  /** whois text lines (with their newlines) for ip, cached in file */
+  whois(ip: string, file: string): string[];
+  externalScript(src: string): void;
+  now(): number;
+}
+
+const W = 23;
+const w = (label: string) => label.padStart(W);
+
+const NMAP: Record<string, string> = {
+  SYN: '-sT or -sS',
+  FIN: '-sF',
+  'URG PSH FIN': '-sX',
+  NULL: '-sN',
+  'URG PSH SYN FIN': '-O',
+};
+
+function range(a: number, b: number): string {
+  return a === b ? `${a}` : `${a}-${b}`;
+}
+
+/** Email limit and external-script state the daemon keeps across batches. */
+export class AlertState {
+  readonly stopEmail = new Set<string>();
+  readonly extScriptRun = new Set<string>();
+}
+
+function chainLines(byChain: Map<string, Map<string, number>>, s: AlertSettings): string {
+  let out = '';
+  for (const [chain, byPrefix] of byChain) {
+    for (const [prefix, count] of byPrefix) {
+      if (prefix === '*noprfx*') {
+        out += `${w('iptables chain: ')}${chain}, ${count} packets\n`;
+        continue;
+      }
+      let printChain = chain;
+      let rnum = '';
+      if (s.snortSidRe.test(prefix)) {
+        const m = /\[(\d+)\]/.exec(prefix);
+        if (m) rnum = m[1];
+        if (chain === 'INPUT' || chain === 'FORWARD' || chain === 'OUTPUT') printChain = `FWSNORT_${chain}`;
+        if (prefix.includes('ESTAB')) printChain += '_ESTAB';
+      }
+      out += `${w('iptables chain: ')}${printChain} (prefix "${prefix}"), ${count} packets\n`;
+      if (rnum && rnum !== '0') out += `${w('fwsnort rule: ')}${rnum}\n`;
+    }
+  }
+  return out;
+}
+
+/** The per-source/destination packet counter file (<dst>_packet_ctr). */
+function packetCtrText(pair: PairState, protocols: string[], tcpAbs: string, udpAbs: string): string {
+  let out = '';
+  for (const [chain, byIntf] of pair.chain) {
+    for (const [intf, byProto] of byIntf) {
+      for (const proto of protocols) {
+        const n = byProto.get(proto);
+        if (n === undefined) continue;
+        if (proto === 'tcp' && tcpAbs) out += `${chain}_${intf}_${proto}:  ${n} [${tcpAbs}]\n`;
+        else if ((proto === 'udp' || proto === 'udplite') && udpAbs) out += `${chain}_${intf}_${proto}:  ${n} [${udpAbs}]\n`;
+        else out += `${chain}_${intf}_${proto}:  ${n}\n`;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * scan_logr: for every source of the batch at or above MIN_DANGER_LEVEL and
+ * every destination, the per-IP files, the alert text, the syslog lines and
+ * the mail, as psad 2.4.6 produces them.
+ */
+export function scanLogr(engine: Engine, batch: Batch, s: AlertSettings, d: AlertData, st: AlertState, io: AlertSink): void {
+  const protocols = [...engine.protoCtrs.keys()];
+  for (const [srcIp, dsts] of batch.scan) {
+    const src = engine.sources.get(srcIp)!;
+    const dl = src.dl ?? 0;
+    if (!(dl >= s.minDangerLevel)) continue;
+    if (!s.emailLimitPerDst) {
+      if (src.emailCtr === undefined) src.emailCtr = 0;
+      else if (s.emailLimit > 0 && src.emailCtr >= s.emailLimit) {
+        if (!st.stopEmail.has(srcIp) && s.emailLimitStatusMsg) {
+          io.mail(`${s.mailStatusPrefix} reached email message limit for ${srcIp} on ${s.hostname}`, '');
+          st.stopEmail.add(srcIp);
+        }
+        io.syslog(`email limit reached for src: ${srcIp}`);
+        continue;
+      }
+      if (!s.noEmailAlerts) src.emailCtr++;
+      if (src.emailCtr > 0 && s.emailThrottle > 1 && src.emailCtr % s.emailThrottle === 0) continue;
+    }
+    const totDsts = dsts.size;
+    for (const [dstIp, bp] of dsts) {
+      const pair = src.pairs.get(dstIp);
+      if (!pair) continue;
+      if (!s.alertAll && pair.alerted) continue;
+      if (s.emailLimitPerDst) {
+        const key = `${srcIp} ${dstIp}`;
+        let c = src.dstEmailCtr.get(dstIp);
+        if (c === undefined) c = 0;
+        else if (s.emailLimit > 0 && c >= s.emailLimit) {
+          if (!st.stopEmail.has(key) && s.emailLimitStatusMsg) {
+            io.mail(`${s.mailStatusPrefix} reached email message limit for ${srcIp} on ${s.hostname} (${dstIp})`, '');
+            st.stopEmail.add(key);
+          }
+          io.syslog(`email limit reached for src: ${srcIp} against dst: ${dstIp}`);
+          continue;
+        }
+        if (!s.noEmailAlerts) c++;
+        src.dstEmailCtr.set(dstIp, c);
+        if (s.emailThrottle > 1 && c % s.emailThrottle === 0) continue;
+      }
+      alertPair(engine, src, srcIp, dstIp, pair, bp, totDsts, dl, protocols, s, d, st, io);
+      if (!s.alertAll) pair.alerted = 1;
+    }
+  }
+}
+
+function alertPair(engine: Engine, src: SourceState, srcIp: string, dstIp: string, pair: PairState, bp: BatchPair,
+  totDsts: number, dl: number, protocols: string[], s: AlertSettings, d: AlertData, st: AlertState, io: AlertSink): void {
+  const srcDir = `${s.psadDir}/${srcIp}`;
+  io.mkdir(srcDir);
+  io.writeFile(`${srcDir}/danger_level`, `${dl}\n`);
+  if (src.posf && src.posf.guess !== undefined) io.writeFile(`${srcDir}/os_guess`, `${src.posf.guess}\n`);
+  if (src.p0f) io.writeFile(`${srcDir}/p0f_guess`, [...src.p0f].map((o) => `${o}\n`).join(''));
+  io.writeFile(`${srcDir}/${dstIp}_start_time`, `${pair.sTime}\n`);
+
+  const tcpRec = pair.protos.get('tcp');
+  const udpRec = pair.protos.get('udp');
+  const tcpAbs = tcpRec && tcpRec.absSp !== undefined ? range(tcpRec.absSp, tcpRec.absEp!) : '';
+  const udpAbs = udpRec && udpRec.absSp ? range(udpRec.absSp, udpRec.absEp!) : '';
+  const btcp = bp.protos.get('tcp');
+  const budp = bp.protos.get('udp');
+  const bicmp = bp.protos.get('icmp');
+  const tcpF = !!(btcp && btcp.hasRange);
+  const udpF = !!(budp && budp.hasRange && budp.strtp);
+  const tcpNew = tcpF ? range(btcp!.strtp, btcp!.endp) : '';
+  const udpNew = udpF ? range(budp!.strtp, budp!.endp) : '';
+  const tcpPkts = tcpF ? btcp!.pkts : 0;
+  const udpPkts = udpF ? budp!.pkts : 0;
+  const icmpPkts = bicmp ? bicmp.pkts : 0;
+
+  io.writeFile(`${srcDir}/${dstIp}_packet_ctr`, packetCtrText(pair, protocols, tcpAbs, udpAbs));
+
+  let srcSubj = srcIp;
+  let dstSubj = dstIp;
+  let srcDns = '';
+  let dstDns = '';
+  if (s.dnsOn) {
+    srcDns = io.dns(srcIp);
+    if (srcDns) srcSubj = srcDns;
+    else srcDns = '[No reverse dns info available]';
+    dstDns = io.dns(dstIp);
+    if (dstDns) dstSubj = dstDns;
+    else dstDns = '[No reverse dns info available]';
+  }
+  let whoisWhich = 'source IP';
+  let whoisLines: string[] = [];
+  if (s.whoisOn) {
+    let lookup = srcIp;
+    if (!s.whoisForceSrcIp && d.isLocal(srcIp) && !d.isLocal(dstIp)) {
+      whoisWhich = 'destination IP';
+      lookup = dstIp;
+    }
+    whoisLines = io.whois(lookup, `${srcDir}/${lookup}_whois`);
+  }
+
+  const now = io.now();
+  const time = ctime(new Date(now * 1000));
+  const absStart = ctime(new Date((pair.sTime ?? now) * 1000));
+  let b = `=-=-=-=-=-=-=-=-=-=-=-= ${time} =-=-=-=-=-=-=-=-=-=-=-=\n\n\n`;
+  b += `${w('Danger level: ')}[${dl}] (out of 5)`;
+  if (pair.totProtocols > 1) b += ' Multi-Protocol';
+  b += '\n\n';
+  b += `${w('Scanned destinations: ')}${totDsts}\n`;
+  let style = '';
+  let syslogRange = '';
+  if (bp.totProtocols >= s.protocolScanThreshold) {
+    b += `${w('IP Protocol scan: ')}[${bp.totProtocols} unique protocols, Nmap -sO]\n`;
+    style += 'Nmap -sO IP protocol scan,';
+  }
+  if (tcpF) {
+    b += `${w('Scanned TCP ports: ')}[${tcpNew}: ${tcpPkts} packets]\n`;
+    let prefix = 'TCP flags: ';
+    let syslogFlags = '';
+    for (const [flags, n] of btcp!.flags) {
+      const nmap = NMAP[flags] ?? '';
+      syslogFlags += `${flags} `;
+      if (bp.isTopera) {
+        style = `Topera ${flags} scan`;
+        b += `${w(prefix)}[${flags}: ${n} packets, Topera ${flags} scan]\n`;
+      } else if (bp.isMasscan) {
+        style = `Masscan ${flags} scan`;
+        b += `${w(prefix)}[${flags}: ${n} packets, Masscan ${flags} scan]\n`;
+      } else if (bp.isMirai) {
+        style = 'Mirai botnet default credentials scan';
+        b += `${w(prefix)}[${flags}: ${n} packets, Mirai botnet default credentials scan]\n`;
+        if (src.mirai23 && src.mirai23.has(dstIp)) src.mirai23.set(dstIp, 0);
+      } else {
+        b += nmap ? `${w(prefix)}[${flags}: ${n} packets, Nmap: ${nmap}]\n` : `${w(prefix)}[${flags}: ${n} packets]\n`;
+        style = style ? `${style} ${nmap} scan,` : `Nmap ${nmap} scan,`;
+        prefix = '';
+      }
+    }
+    b += chainLines(btcp!.chain, s);
+    syslogFlags = syslogFlags.replace(/\s*$/, '');
+    syslogRange = `tcp: [${tcpNew}]`;
+    if (syslogFlags) syslogRange += ` flags: ${syslogFlags}`;
+  }
+  if (udpF) {
+    b += `${w('Scanned UDP ports: ')}[${udpNew}: ${udpPkts} packets, Nmap: -sU]\n`;
+    b += chainLines(budp!.chain, s);
+    syslogRange = `udp: [${udpNew}]`;
+    style += ' -sU scan,';
+  }
+  if (bicmp) {
+    b += `${w('icmp packets: ')}[${icmpPkts}]\n`;
+    b += chainLines(bicmp.chain, s);
+  }
+  style = style.replace(/,$/, '').replace(/^\s/, '');
+  b += `\n${w('Source: ')}${srcIp}\n`;
+  if (s.dnsOn) b += `${w('DNS: ')}${srcDns}\n`;
+  if (s.macReporting && bp.sMac) b += `${w('MAC: ')}${bp.sMac}\n`;
+  if (!s.noPassiveOs) {
+    if (src.p0f) {
+      const exact = [...src.p0f].some((o) => !o.includes('@'));
+      let printed = false;
+      for (const os of src.p0f) {
+        if (exact && os.includes('@')) continue;
+        b += printed ? `${w(' ')}${os}\n` : `${w('OS guess: ')}${os}\n`;
+        printed = true;
+      }
+    } else if (src.posf && src.posf.guess !== undefined) {
+      b += `${w('OS guess: ')}${src.posf.guess}\n`;
+    }
+  }
+  b += `\n${w('Destination: ')}${dstIp}\n`;
+  if (s.dnsOn) b += `${w('DNS: ')}${dstDns}\n`;
+  if (s.macReporting && bp.dMac) b += `${w('MAC: ')}${bp.dMac}\n`;
+  b += '\n';
+  b += `${w('Overall scan start: ')}${absStart}\n`;
+  const emailCtr = s.emailLimitPerDst ? src.dstEmailCtr.get(dstIp) ?? 0 : src.emailCtr ?? 0;
+  b += `${w('Total email alerts: ')}${emailCtr}\n`;
+  if (tcpAbs) b += `${w('Complete TCP range: ')}[${tcpAbs}]\n`;
+  if (udpAbs) b += `${w('Complete UDP range: ')}[${udpAbs}]\n`;
+  if (bp.syslogHosts.size) {
+    const hosts = [...bp.syslogHosts].join(', ');
+    b += hosts.includes(',') ? `${w('Syslog hostnames: ')}${hosts}\n` : `${w('Syslog hostname: ')}${hosts}\n`;
+  }
+  b += '\n';
+  b += `${w('Global stats: ')}\n`;
+  b += `${' '.repeat(W)}${'chain:'.padEnd(9)}${'interface:'.padEnd(12)}${'protocol:'.padEnd(11)}${'packets:'.padEnd(10)}\n`;
+  for (const [chain, byIntf] of pair.chain) {
+    for (const [intf, byProto] of byIntf) {
+      for (const proto of [...byProto.keys()].sort()) {
+        const name = d.protocolStrings.get(proto)?.name ?? proto;
+        b += `${' '.repeat(W)}${chain.padEnd(9)}${intf.padEnd(12)}${name.padEnd(11)}${String(byProto.get(proto)).padEnd(10)}\n`;
+      }
+    }
+  }
+  const sig = signatureSection(srcIp, pair, protocols, s, d);
+  b += sig.text;
+  if (sig.logLines.length) {
+    io.writeFile(`${srcDir}/${dstIp}_signatures`,
+      '#\n# Format: <sig_time> <sid> <matches> "<msg>" <chain> <proto> <dst port> "<flags>" <is_fwsnort> <is_psad>\n#\n\n'
+      + sig.logLines.map((l) => `${l}\n`).join(''));
+  }
+  for (const m of sig.syslog) io.syslog(m);
+  let scanMsg = 'scan detected ';
+  if (style) scanMsg += `(${style}): `;
+  scanMsg += `${srcIp} -> ${dstIp}`;
+  if (syslogRange) scanMsg += ` ${syslogRange}`;
+  if (tcpPkts) scanMsg += ` tcp pkts: ${tcpPkts}`;
+  if (udpPkts) scanMsg += ` udp pkts: ${udpPkts}`;
+  if (icmpPkts) scanMsg += ` icmp pkts: ${icmpPkts}`;
+  scanMsg += ` DL: ${dl} total scan dsts: ${totDsts}`;
+  io.syslog(scanMsg);
+  if (s.whoisOn) {
+    b += `\n[+] Whois Information (${whoisWhich}):\n`;
+    b += whoisLines.join('');
+  }
+  b += `\n=-=-=-=-=-=-=-=-=-=-=-= ${time} =-=-=-=-=-=-=-=-=-=-=-=\n`;
+  if (s.noDaemon) io.stdout(b);
+  else io.writeFile(`${srcDir}/${dstIp}_email_alert`, b);
+  if (dl >= s.emailAlertDangerLevel && !s.noDaemon && !(s.analysisMode && !s.analysisEmails)) {
+    const subject = s.analysisMode
+      ? `${s.mailAlertPrefix} DL${dl} (analysis mode) src: ${srcSubj} dst: ${dstSubj}`
+      : `${s.mailAlertPrefix} DL${dl} src: ${srcSubj} dst: ${dstSubj}`;
+    io.mail(subject, b);
+    const ecFile = s.emailLimitPerDst ? `${srcDir}/${dstIp}_email_ctr` : `${srcDir}/email_ctr`;
+    io.writeFile(ecFile, `${emailCtr}\n`);
+    io.externalScript(srcIp);
+  }
+  void engine;
+  void st;
+}
+
+interface SigSection {
+  text: string;
+  logLines: string[];
+  syslog: string[];
+}
+
+/** scan_logr_signatures: the signature and invalid-ICMP part of an alert. */
+function signatureSection(srcIp: string, pair: PairState, protocols: string[], s: AlertSettings, d: AlertData): SigSection {
+  let text = '';
+  const logLines: string[] = [];
+  const syslog: string[] = [];
+  for (const proto of protocols) {
+    const hr = pair.protos.get(proto);
+    if (!hr || !(hr.sids || hr.invalidType || hr.invalidCode)) continue;
+    text += `\n\n[+] ${proto.toUpperCase()} scan signatures:\n\n`;
+    let sidCtr = 0;
+    for (const [sid, byChain] of hr.sids ?? new Map()) {
+      sidCtr++;
+      for (const [chain, rec] of byChain) {
+        let emailChain = chain;
+        const isFwsnort = rec.isFwsnort;
+        let msg: string;
+        let isPsadId: number;
+        let classtype = '';
+        let refs: Map<string, string[]> | undefined;
+        let derived: string[] | undefined;
+        let content: string[] = [];
+        let metadata: string[] = [];
+        if (isFwsnort) {
+          const f = d.fwsnort.get(sid);
+          if (!f) continue;
+          msg = f.msg ?? '';
+          isPsadId = 0;
+          classtype = f.classtype;
+          refs = f.references;
+          content = f.content;
+          metadata = f.metadata;
+        } else {
+          const g = d.sigs.get(sid);
+          if (!g) continue;
+          msg = g.msg;
+          isPsadId = g.isPsadId ? 1 : 0;
+          classtype = g.classtype;
+          refs = g.references;
+          derived = g.derivedSids;
+        }
+        let dp = 0;
+        let flags = 'NA';
+        const ports = proto === 'tcp' || proto === 'udp' || proto === 'udplite';
+        if (ports) {
+          dp = rec.dp;
+          if (proto === 'tcp') flags = rec.flags;
+        }
+        logLines.push(`${rec.time} ${sid} ${rec.pkts} "${msg}" ${chain} ${proto} ${dp} "${flags}" ${isFwsnort} ${isPsadId}`);
+        if (isFwsnort) {
+          if (chain === 'INPUT' || chain === 'FORWARD' || chain === 'OUTPUT') emailChain = `FWSNORT_${chain}`;
+          if (rec.fwsnortEstab) emailChain += '_ESTAB';
+        }
+        if (s.enableSigMsgSyslog && sidCtr <= s.sigMsgSyslogThreshold) {
+          let m = `src: ${srcIp} signature match: "${msg}" (sid: ${sid}) ${proto}`;
+          if (ports) m += ` port: ${dp}`;
+          if (isFwsnort) {
+            m += ' fwsnort';
+            if (chain === 'INPUT' || chain === 'FORWARD' || chain === 'OUTPUT') m += ` chain: FWSNORT_${chain}`;
+            if (rec.fwsnortEstab) m += '_ESTAB';
+            if (rec.fwsnortRnum && rec.fwsnortRnum !== '0') m += ` rule: ${rec.fwsnortRnum}`;
+          }
+          syslog.push(m);
+        }
+        text += `   "${msg}"\n`;
+        if (ports) {
+          if (chain === 'INPUT') {
+            const bound = d.localPorts.get(proto)?.has(dp);
+            text += bound ? `       dst port:  ${dp} (server bound to local port!)\n` : `       dst port:  ${dp} (no server bound to local port)\n`;
+          } else text += `       dst port:  ${dp}\n`;
+          if (proto === 'tcp') text += `       flags:     ${flags}\n`;
+        }
+        if (isFwsnort) for (const c of content) text += `       content:   "${c}"\n`;
+        let sidStr = isPsadId ? `       psad_id:   ${sid}` : `       sid:       ${sid}`;
+        if (derived) sidStr += ` (derived from: ${derived.join(' ').replace(/\s*$/, '')})`;
+        text += `${sidStr}\n       chain:     ${emailChain}\n       packets:   ${rec.pkts}\n`;
+        if (classtype) text += `       classtype: ${classtype}\n`;
+        if (refs) {
+          for (const [type, list] of refs) {
+            const base = d.refBaseUrl.get(type);
+            if (base === undefined) continue;
+            for (const r of list) text += `       reference: (${type}) ${base}${r}\n`;
+          }
+        }
+        for (const m of metadata) text += `       ${m}\n`;
+        text += '\n';
+      }
+    }
+    for (const [type, byChain] of hr.invalidType ?? new Map()) {
+      for (const [chain, pkts] of byChain) text += `   Invalid ICMP type "${type}" chain=${chain} packets=${pkts}\n`;
+    }
+    for (const [type, byCode] of hr.invalidCode ?? new Map()) {
+      const table = proto === 'icmp' ? d.icmpTypes : d.icmp6Types;
+      const tt = table.get(String(type))?.text ?? '';
+      for (const [code, byChain] of byCode) {
+        for (const [chain, pkts] of byChain) {
+          text += `   Invalid ICMP code "${code}" for ICMP "${tt}" packet\n       chain=${chain} packets=${pkts}\n`;
+        }
+      }
+    }
+    if (!s.showAllSignatures) {
+      delete hr.sids;
+      delete hr.invalidType;
+      delete hr.invalidCode;
+    }
+  }
+  return { text, logLines, syslog };
+}

@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { REFERENCE } from '../helpers/paths';
+import { runOurs } from '../helpers/run';
+import { runReference, referenceInstalled } from '../helpers/reference';
+
+/**
+ * --analysis-write-data: the per-IP directories and files equal psad
+ * 2.4.6's, apart from the wall-clock times in them and the order of
+ * hash-ordered lines (the alert text is compared as its sequence of section
+ * lines plus the multiset of all lines).
+ */
+const LOGS = fs.readdirSync(path.join(REFERENCE, 'test/scans/iptables')).sort();
+
+function files(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), fs.readFileSync(p, 'latin1'));
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return out;
+}
+
+const CTIME = /\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}/g;
+
+function normalize(name: string, text: string): string {
+  if (name.endsWith('_signatures')) {
+    return text.split('\n').map((l) => l.replace(/^\d{9,} /, 'T ')).sort().join('\n');
+  }
+  if (name.endsWith('_email_alert')) {
+    const lines = text.replace(/^=-=-=.*=-=$/gm, '=-= TIME =-=').split('\n');
+    const skeleton = lines.filter((l) => /^\s+(Danger level|Scanned destinations|Scanned TCP ports|Scanned UDP ports|icmp packets|Source|Destination|Overall scan start|Total email alerts|Complete TCP range|Complete UDP range|Syslog hostnames?|Global stats): /.test(l) || l.startsWith('[+]'));
+    return `${skeleton.join('\n')}\n--- all lines ---\n${[...lines].sort().join('\n')}`;
+  }
+  if (name.endsWith('_packet_ctr') || name.endsWith('p0f_guess')) return text.split('\n').sort().join('\n');
+  return text.replace(CTIME, 'CTIME');
+}
+
+for (const log of LOGS) {
+  test(`--analysis-write-data for ${log}: the same files as psad 2.4.6`, { skip: !referenceInstalled() && 'psad 2.4.6 is not installed' }, () => {
+    const args = ['-A', '-m', `test/scans/iptables/${log}`, '--no-rdns', '--no-whois', '--analysis-write-data', '-c', '/etc/psad/psad.conf'];
+    const ref = runReference(args, { cwd: REFERENCE });
+    const ours = runOurs(args, { cwd: REFERENCE });
+    assert.equal(ours.status, 0, ours.stderr);
+    assert.equal(ref.status, 0, ref.stderr);
+    const a = files(path.join(ours.root, 'var/log/psad/ipt_analysis'));
+    const b = files(path.join(ref.root, 'var/log/psad/ipt_analysis'));
+    assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
+    for (const [name, text] of b) {
+      assert.equal(normalize(name, a.get(name)!), normalize(name, text), `${log}: ${name}`);
+    }
+    fs.rmSync(path.dirname(ours.root), { recursive: true, force: true });
+    fs.rmSync(path.dirname(ref.root), { recursive: true, force: true });
+  });
+}
