@@ -8,9 +8,10 @@ import { FwsnortSig } from '../data/snort-rules';
 import { matchPort } from '../data/port-list';
 import { SignatureIndex } from './sig-match';
 import { Batch, SourceState, PairState } from './state';
-import { p0fMatches, parseTcpOptions, posfObserve, newPosfState } from './os-fingerprint';
+import { P0fMatcher, posfObserve, newPosfState } from './os-fingerprint';
 import { scanStartFromLine } from './scan-time';
 import { detach } from '../ingest/detach';
+import { PortCounter } from './port-counter';
 
 /** The settings of the detection engine, read from psad.conf and the command line. */
 export interface EngineOptions {
@@ -75,9 +76,9 @@ export class Engine {
   readonly sources = new Map<string, SourceState>();
   /** per protocol packet counters and the protocols seen (insertion order) */
   readonly protoCtrs = new Map<string, number>();
-  readonly topTcpPorts = new Map<number, number>();
-  readonly topUdpPorts = new Map<number, number>();
-  readonly topUdpLitePorts = new Map<number, number>();
+  readonly topTcpPorts = new PortCounter();
+  readonly topUdpPorts = new PortCounter();
+  readonly topUdpLitePorts = new PortCounter();
   readonly topSigs = new Map<number, number>();
   /** sid -> source -> 1 for fwsnort, 0 for psad signatures */
   readonly sigSources = new Map<number, Map<string, number>>();
@@ -86,7 +87,11 @@ export class Engine {
   readonly localSrc = new Set<string>();
   readonly notes: string[] = [];
 
-  constructor(public opts: EngineOptions, public data: EngineData) {}
+  private readonly p0f: P0fMatcher;
+
+  constructor(public opts: EngineOptions, public data: EngineData) {
+    this.p0f = new P0fMatcher(data.p0f, opts.maxHops);
+  }
 
   source(src: string): SourceState {
     let s = this.sources.get(src);
@@ -217,9 +222,9 @@ export class Engine {
     const o = this.opts;
     const proto = pkt.proto;
     bump(this.protoCtrs, proto);
-    if (proto === 'tcp') bump(this.topTcpPorts, pkt.dp);
-    else if (proto === 'udp') bump(this.topUdpPorts, pkt.dp);
-    else if (proto === 'udplite') bump(this.topUdpLitePorts, pkt.dp);
+    if (proto === 'tcp') this.topTcpPorts.bump(pkt.dp);
+    else if (proto === 'udp') this.topUdpPorts.bump(pkt.dp);
+    else if (proto === 'udplite') this.topUdpLitePorts.bump(pkt.dp);
 
     const srcIp = pkt.src;
     const dstIp = pkt.dst;
@@ -309,13 +314,9 @@ export class Engine {
     }
     pair.absnum = (pair.absnum ?? 0) + 1;
     pair.countProtocol(proto);
-    let byIntf = pair.chain.get(pkt.chain);
-    if (!byIntf) { byIntf = new Map(); pair.chain.set(pkt.chain, byIntf); }
-    let byProto = byIntf.get(pkt.intf);
-    if (!byProto) { byProto = new Map(); byIntf.set(detach(pkt.intf), byProto); }
-    bump(byProto, proto);
+    pair.countChain(pkt.chain, pkt.intf, proto);
 
-    const bp = batch.pair(srcIp, dstIp);
+    const bp = batch.pairOf(s, dstIp, pair);
     bp.sMac = pkt.srcMac;
     bp.dMac = pkt.dstMac;
     const bpp = bp.proto(proto);
@@ -351,10 +352,9 @@ export class Engine {
 
     if (!o.noPassiveOs && proto === 'tcp' && pkt.flags.includes('SYN') && !pkt.isIpv6) {
       if (truthy(pkt.tcpOpts)) {
-        const opts = parseTcpOptions(pkt.tcpOpts, (len) => {
+        const guesses = this.p0f.match(pkt, pkt.tcpOpts, (len) => {
           this.notes.push(`broken ${len}-byte len field within TCP options string: ${pkt.tcpOpts} from source IP: ${srcIp}`);
         });
-        const guesses = p0fMatches(pkt, this.data.p0f, o.maxHops, opts);
         if (guesses.length) {
           if (!s.p0f) s.p0f = new Set();
           for (const g of guesses) s.p0f.add(g);

@@ -83,60 +83,139 @@ export function parseTcpOptions(hex: string, onBroken?: (len: number) => void): 
   return out;
 }
 
-function modMatch(value: number, spec: string): boolean | null {
-  const m = /^%(\d+)/.exec(spec);
-  if (!m) return null;
-  const d = Number(m[1]);
-  return d !== 0 && value % d === 0;
-}
-
 function perlNumber(s: string): number {
   const m = /^\s*([+-]?\d+(?:\.\d*)?)/.exec(s);
   return m ? Number(m[1]) : 0;
 }
 
-/** Every pf.os signature that the SYN packet matches (p0f v1 semantics of the reference). */
-export function p0fMatches(pkt: Packet, sigs: readonly P0fSig[], maxHops: number, options: TcpOption[]): string[] {
-  const out: string[] = [];
-  for (const sig of sigs) {
-    if (sig.len !== '*') {
-      const mm = modMatch(pkt.ipLen, sig.len);
-      if (mm === false) continue;
-      if (mm === null && pkt.ipLen !== perlNumber(sig.len)) continue;
-    }
-    if (sig.d !== String(pkt.fragBit) && sig.d !== '*') continue;
-    if (!(pkt.ttl > sig.ttl - maxHops && pkt.ttl <= sig.ttl)) continue;
-    if (sig.win !== '*') {
-      const mm = modMatch(pkt.win, sig.win);
-      if (mm === false) continue;
-      if (mm === null) {
-        const sm = /^S(\d+)/.exec(sig.win);
-        if (sm) {
-          const first = options[0];
-          if (!(first && first.kind === TCP_MSS && pkt.win === first.value * Number(sm[1]))) continue;
-        } else if (perlNumber(sig.win) !== pkt.win) continue;
-      }
-    }
-    let ok = true;
-    for (let i = 0; i < sig.opts.length && ok; i++) {
-      const tok = sig.opts[i];
-      const letter = tok.charAt(0);
-      const kind = LETTER_KIND[letter];
-      if (kind === undefined) continue;
-      const o = options[i];
-      if (!o || o.kind !== kind) { ok = false; break; }
-      if (letter === 'M' || letter === 'W') {
-        const eq = new RegExp(`${letter}(\\d+)`).exec(tok);
-        if (eq) { if (o.value !== Number(eq[1])) ok = false; continue; }
-        const md = new RegExp(`${letter}%(\\d+)`).exec(tok);
-        if (md) { const d = Number(md[1]); if (d === 0 || o.value % d !== 0) ok = false; }
-      } else if (letter === 'T') {
-        if (/T0/.test(tok) && o.value !== 0) ok = false;
-      }
-    }
-    if (ok) out.push(sig.os);
+/** A value test of pf.os: any ('*'), a multiple ('%n', n = 0 never matches) or an exact number. */
+interface ValueTest {
+  kind: 0 | 1 | 2;
+  n: number;
+}
+
+function valueTest(spec: string): ValueTest {
+  if (spec === '*') return { kind: 0, n: 0 };
+  const m = /^%(\d+)/.exec(spec);
+  if (m) return { kind: 1, n: Number(m[1]) };
+  return { kind: 2, n: perlNumber(spec) };
+}
+
+function passes(t: ValueTest, v: number): boolean {
+  if (t.kind === 0) return true;
+  if (t.kind === 1) return t.n !== 0 && v % t.n === 0;
+  return v === t.n;
+}
+
+/** One option position of a pf.os signature: the kind required and its value test. */
+interface OptTest {
+  pos: number;
+  kind: number;
+  /** 0 none, 1 equal, 2 multiple of, 3 timestamp zero */
+  test: 0 | 1 | 2 | 3;
+  n: number;
+}
+
+interface CompiledP0f {
+  os: string;
+  len: ValueTest;
+  /** '*' or the DF bit as text */
+  d: string;
+  ttl: number;
+  win: ValueTest;
+  /** Sn: window = n x the first option's MSS (-1 when not used) */
+  winMss: number;
+  opts: OptTest[];
+}
+
+function compileP0f(sig: P0fSig): CompiledP0f {
+  const sm = /^S(\d+)/.exec(sig.win);
+  const opts: OptTest[] = [];
+  sig.opts.forEach((tok, pos) => {
+    const letter = tok.charAt(0);
+    const kind = LETTER_KIND[letter];
+    if (kind === undefined) return;
+    let test: 0 | 1 | 2 | 3 = 0;
+    let n = 0;
+    if (letter === 'M' || letter === 'W') {
+      const eq = new RegExp(`${letter}(\\d+)`).exec(tok);
+      const md = new RegExp(`${letter}%(\\d+)`).exec(tok);
+      if (eq) { test = 1; n = Number(eq[1]); } else if (md) { test = 2; n = Number(md[1]); }
+    } else if (letter === 'T' && /T0/.test(tok)) test = 3;
+    opts.push({ pos, kind, test, n });
+  });
+  return {
+    os: sig.os,
+    len: valueTest(sig.len),
+    d: sig.d,
+    ttl: sig.ttl,
+    win: sm ? { kind: 0, n: 0 } : valueTest(sig.win),
+    winMss: sm ? Number(sm[1]) : -1,
+    opts,
+  };
+}
+
+/**
+ * pf.os matcher: the signatures compiled once, and the result of each
+ * distinct (length, DF, TTL, window, options) cached, since scans repeat
+ * the same SYN shape many times.
+ */
+export class P0fMatcher {
+  private readonly sigs: CompiledP0f[];
+  /** (length, TTL, DF, window) -> options text -> result */
+  private readonly cache = new Map<number, Map<string, string[]>>();
+  private cached = 0;
+
+  constructor(sigs: readonly P0fSig[], private readonly maxHops: number) {
+    this.sigs = sigs.map(compileP0f);
   }
-  return out;
+
+  /** Every OS text whose signature the SYN packet matches, in file order. */
+  match(pkt: Packet, hexOpts: string, onBroken?: (len: number) => void): string[] {
+    const cacheable = pkt.ipLen >= 0 && pkt.ipLen < 65536 && pkt.ttl >= 0 && pkt.ttl < 512 && pkt.win >= 0 && pkt.win < 4294967296;
+    const key = cacheable ? ((pkt.ipLen * 512 + pkt.ttl) * 2 + pkt.fragBit) * 4294967296 + pkt.win : -1;
+    let byOpts = cacheable ? this.cache.get(key) : undefined;
+    const hit = byOpts?.get(hexOpts);
+    if (hit) return hit;
+    let broken = -1;
+    const options = parseTcpOptions(hexOpts, (len) => { broken = len; });
+    if (broken >= 0 && onBroken) onBroken(broken);
+    const out: string[] = [];
+    const df = String(pkt.fragBit);
+    for (const sig of this.sigs) {
+      if (!passes(sig.len, pkt.ipLen)) continue;
+      if (sig.d !== df && sig.d !== '*') continue;
+      if (!(pkt.ttl > sig.ttl - this.maxHops && pkt.ttl <= sig.ttl)) continue;
+      if (sig.winMss >= 0) {
+        const first = options[0];
+        if (!(first && first.kind === TCP_MSS && pkt.win === first.value * sig.winMss)) continue;
+      } else if (!passes(sig.win, pkt.win)) continue;
+      let ok = true;
+      for (const t of sig.opts) {
+        const o = options[t.pos];
+        if (!o || o.kind !== t.kind) { ok = false; break; }
+        if (t.test === 1 && o.value !== t.n) { ok = false; break; }
+        if (t.test === 2 && (t.n === 0 || o.value % t.n !== 0)) { ok = false; break; }
+        if (t.test === 3 && o.value !== 0) { ok = false; break; }
+      }
+      if (ok) out.push(sig.os);
+    }
+    // a broken option string is reported every time, so it is not cached
+    if (broken < 0 && cacheable) {
+      if (this.cached >= 50000) {
+        this.cache.clear();
+        this.cached = 0;
+        byOpts = undefined;
+      }
+      if (!byOpts) {
+        byOpts = new Map();
+        this.cache.set(key, byOpts);
+      }
+      byOpts.set(hexOpts, out);
+      this.cached++;
+    }
+    return out;
+  }
 }
 
 /** posf observations of one source. */

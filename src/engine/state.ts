@@ -36,6 +36,28 @@ export class PairState {
   /** chain -> interface -> protocol -> packets */
   readonly chain = new Map<string, Map<string, Map<string, number>>>();
   readonly protos = new Map<string, ProtoRecord>();
+  /** this pair's record in the current batch (valid when bpEpoch is the batch's epoch) */
+  bp: BatchPair | null = null;
+  bpEpoch = -1;
+  /** the last chain/interface counter map used (consecutive packets usually share it) */
+  private lastChain = '';
+  private lastIntf = '';
+  private lastByProto: Map<string, number> | null = null;
+
+  /** chain[chain][intf][proto] += 1 */
+  countChain(chain: string, intf: string, proto: string): void {
+    let byProto = this.lastByProto;
+    if (byProto === null || chain !== this.lastChain || intf !== this.lastIntf) {
+      let byIntf = this.chain.get(chain);
+      if (!byIntf) { byIntf = new Map(); this.chain.set(chain, byIntf); }
+      byProto = byIntf.get(intf) ?? null;
+      if (!byProto) { byProto = new Map(); byIntf.set(detach(intf), byProto); }
+      this.lastChain = chain;
+      this.lastIntf = intf;
+      this.lastByProto = byProto;
+    }
+    byProto.set(proto, (byProto.get(proto) ?? 0) + 1);
+  }
 
   proto(p: string): ProtoRecord {
     let r = this.protos.get(p);
@@ -99,6 +121,8 @@ export interface BatchProto {
 }
 
 export class BatchPair {
+  private lastProtoName = '';
+  private lastProto: BatchProto | null = null;
   sMac = '';
   dMac = '';
   totProtocols = 0;
@@ -109,18 +133,25 @@ export class BatchPair {
   isMirai = 0;
 
   proto(p: string): BatchProto {
+    if (this.lastProto !== null && p === this.lastProtoName) return this.lastProto;
     let r = this.protos.get(p);
     if (!r) {
       this.totProtocols++;
       r = { pkts: 0, flags: new Map(), chain: new Map(), strtp: 65535, endp: 0, hasRange: false };
       this.protos.set(p, r);
     }
+    this.lastProtoName = p;
+    this.lastProto = r;
     return r;
   }
 }
 
+let epochs = 0;
+
 /** One batch of log lines (an interval in the daemon, the whole file in -A). */
 export class Batch {
+  /** identifies this batch in PairState.bpEpoch */
+  readonly epoch = epochs++;
   /** curr_scan: source -> destination -> batch record */
   readonly scan = new Map<string, Map<string, BatchPair>>();
   /** batch signature danger level per source (last one wins) */
@@ -130,6 +161,15 @@ export class Batch {
   readonly autoBlockRegexMatch = new Set<string>();
   readonly errors: string[] = [];
   scanIpPairsMaxHit = false;
+
+  /** The batch record of a pair, through the pair's cache. */
+  pairOf(src: SourceState, dst: string, pair: PairState): BatchPair {
+    if (pair.bpEpoch === this.epoch) return pair.bp!;
+    const bp = this.pair(src.ip, dst);
+    pair.bp = bp;
+    pair.bpEpoch = this.epoch;
+    return bp;
+  }
 
   pair(src: string, dst: string): BatchPair {
     let m = this.scan.get(src);

@@ -121,7 +121,9 @@ function chainIntf(L: Line, pkt: Packet): void {
   const outNws = lastOut(L, false);
   // INPUT: IN=(\S+)\s+PHYSIN=.*?\sOUT=\s  or  IN=(\S+).*?\sOUT=\s
   // FORWARD: the same with \sOUT=\S
-  for (const [lastQ, chain] of [[outWs, 'INPUT'], [outNws, 'FORWARD']] as [number, string][]) {
+  for (let k = 0; k < 2; k++) {
+    const lastQ = k === 0 ? outWs : outNws;
+    const chain = k === 0 ? 'INPUT' : 'FORWARD';
     if (lastQ < 0) continue;
     // with PHYSIN=
     for (let i = L.s.indexOf('IN='); i >= 0; i = L.s.indexOf('IN=', i + 1)) {
@@ -287,18 +289,33 @@ function protoNumber(L: Line): string {
   return '';
 }
 
+// Results of the matchers below (module-level scratch, to keep the hot path allocation-free).
+let wfWinEnd = 0;
+let wfFlagsStart = 0;
+let wfFlagsEnd = 0;
+let sdSrcEnd = 0;
+let sdDstStart = 0;
+let sdDstEnd = 0;
+let sdAfter = 0;
+
 /**
- * The flags part `WINDOW=(\d+)\s+(.*)\s+URGP=` at w: [windowEnd, flagsStart,
- * flagsEnd] or null. lastUrgp is the last "URGP=" preceded by \s.
+ * The flags part `WINDOW=(\d+)\s+(.*)\s+URGP=` at w; lastUrgp is the last
+ * "URGP=" preceded by \s. Sets wf*.
  */
-function windowFlags(L: Line, w: number, lastUrgp: number): [number, number, number] | null {
+function windowFlags(L: Line, w: number, lastUrgp: number): boolean {
   const de = L.litDigits(w, 'WINDOW=');
-  if (de < 0) return null;
+  if (de < 0) return false;
   const y = L.needWs(de);
-  if (y < 0) return null;
-  if (lastUrgp >= y + 1) return [de, y, lastUrgp - 1];
-  if (lastUrgp === y && y - de >= 2) return [de, y, y];
-  return null;
+  if (y < 0) return false;
+  if (lastUrgp >= y + 1) {
+    wfWinEnd = de; wfFlagsStart = y; wfFlagsEnd = lastUrgp - 1;
+    return true;
+  }
+  if (lastUrgp === y && y - de >= 2) {
+    wfWinEnd = de; wfFlagsStart = y; wfFlagsEnd = y;
+    return true;
+  }
+  return false;
 }
 
 function lastUrgpPos(L: Line): number {
@@ -310,40 +327,40 @@ function lastUrgpPos(L: Line): number {
   return -1;
 }
 
-/** `SRC=(ip)\s+DST=(ip)\s+` at i for IPv4 or IPv6: [srcEnd, dstStart, dstEnd, afterWs] or null. */
-function srcDst(L: Line, i: number, v6: boolean): [number, number, number, number] | null {
-  if (!L.at(i, 'SRC=')) return null;
+/** `SRC=(ip)\s+DST=(ip)\s+` at i for IPv4 or IPv6; sets sd*. */
+function srcDst(L: Line, i: number, v6: boolean): boolean {
+  if (!L.at(i, 'SRC=')) return false;
   const a = i + 4;
   let ae: number;
   if (v6) {
     ae = ipv6Tok(L, a);
-    if (ae < 0 || !L.ws(ae)) return null;
+    if (ae < 0 || !L.ws(ae)) return false;
   } else {
     ae = ipv4Tok(L, a);
-    if (ae < 0) return null;
+    if (ae < 0) return false;
   }
   const w = L.wsEnd(ae);
-  if (!L.at(w, 'DST=')) return null;
+  if (!L.at(w, 'DST=')) return false;
   const b = w + 4;
   let be: number;
   if (v6) {
     be = ipv6Tok(L, b);
-    if (be < 0 || !L.ws(be)) return null;
+    if (be < 0 || !L.ws(be)) return false;
   } else {
     be = ipv4Tok(L, b);
-    if (be < 0) return null;
+    if (be < 0) return false;
   }
-  return [ae, b, be, L.wsEnd(be)];
+  sdSrcEnd = ae; sdDstStart = b; sdDstEnd = be; sdAfter = L.wsEnd(be);
+  return true;
 }
 
-/** IPv6 header: SRC= DST= LEN= TC= HOPLIMIT= FLOWLBL= ; returns [end of FLOWLBL digits] or -1 */
+/** IPv6 header SRC= DST= LEN= TC= HOPLIMIT= FLOWLBL= at i: end of the FLOWLBL digits or -1. */
 function ipv6Header(L: Line, i: number, pkt: Packet): number {
-  const sd = srcDst(L, i, true);
-  if (!sd) return -1;
-  let p = sd[3];
+  if (!srcDst(L, i, true)) return -1;
+  const p = sdAfter;
   const lenE = L.litDigits(p, 'LEN=');
   if (lenE < 0) return -1;
-  let w = L.needWs(lenE);
+  const w = L.needWs(lenE);
   if (w < 0) return -1;
   const tcE = L.litDigits(w, 'TC=');
   if (tcE < 0) return -1;
@@ -355,26 +372,17 @@ function ipv6Header(L: Line, i: number, pkt: Packet): number {
   if (w3 < 0) return -1;
   const flE = L.litDigits(w3, 'FLOWLBL=');
   if (flE < 0) return -1;
-  pkt.src = L.slice(i + 4, sd[0]);
-  pkt.dst = L.slice(sd[1], sd[2]);
+  pkt.src = L.slice(i + 4, sdSrcEnd);
+  pkt.dst = L.slice(sdDstStart, sdDstEnd);
   pkt.ipLen = L.num(p + 4, lenE);
   pkt.tc = L.num(w + 3, tcE);
   pkt.hopLimit = L.num(w2 + 9, hlE);
   pkt.flowLabel = L.num(w3 + 8, flE);
-  p = flE;
-  return p;
+  return flE;
 }
 
-function eachIndex(L: Line, lit: string, fn: (i: number) => boolean): void {
-  for (let i = L.s.indexOf(lit); i >= 0; i = L.s.indexOf(lit, i + 1)) {
-    if (fn(i)) return;
-  }
-}
-
-function eachLastIndex(L: Line, lit: string, fn: (i: number) => boolean): void {
-  for (let i = L.s.lastIndexOf(lit); i >= 0; i = i > 0 ? L.s.lastIndexOf(lit, i - 1) : -1) {
-    if (fn(i)) return;
-  }
+function prevIndex(L: Line, lit: string, i: number): number {
+  return i > 0 ? L.s.lastIndexOf(lit, i - 1) : -1;
 }
 
 /**
@@ -382,19 +390,16 @@ function eachLastIndex(L: Line, lit: string, fn: (i: number) => boolean): void {
  * the first SRC= whose LEN digits end at or before `limit`.
  */
 function ipv4SrcDstLen(L: Line, pkt: Packet, limit: number): boolean {
-  let ok = false;
-  eachIndex(L, 'SRC=', (i) => {
-    const sd = srcDst(L, i, false);
-    if (!sd) return false;
-    const le = L.litDigits(sd[3], 'LEN=');
-    if (le < 0 || le > limit) return false;
-    pkt.src = L.slice(i + 4, sd[0]);
-    pkt.dst = L.slice(sd[1], sd[2]);
-    pkt.ipLen = L.num(sd[3] + 4, le);
-    ok = true;
+  for (let i = L.s.indexOf('SRC='); i >= 0; i = L.s.indexOf('SRC=', i + 1)) {
+    if (!srcDst(L, i, false)) continue;
+    const le = L.litDigits(sdAfter, 'LEN=');
+    if (le < 0 || le > limit) continue;
+    pkt.src = L.slice(i + 4, sdSrcEnd);
+    pkt.dst = L.slice(sdDstStart, sdDstEnd);
+    pkt.ipLen = L.num(sdAfter + 4, le);
     return true;
-  });
-  return ok;
+  }
+  return false;
 }
 
 /** `TTL=(\d+)\s+ID=(\d+)` at t: end of the ID digits or -1. */
@@ -413,70 +418,75 @@ function setTtlId(L: Line, pkt: Packet, t: number, idEnd: number): void {
   pkt.ipId = L.num(w + 3, idEnd);
 }
 
+/**
+ * The last `TTL=(\d+)\s+ID=(\d+)` whose ID digits end at or before `limit`
+ * (with \s before TTL= when wsBefore); sets ttl/ipId and returns its position.
+ */
+function lastTtlId(L: Line, pkt: Packet, limit: number, wsBefore: boolean): number {
+  for (let t = L.s.lastIndexOf('TTL='); t >= 0; t = prevIndex(L, 'TTL=', t)) {
+    if (wsBefore && (t === 0 || !L.ws(t - 1))) continue;
+    const ie = ttlId(L, t);
+    if (ie < 0 || ie > limit) continue;
+    setTtlId(L, pkt, t, ie);
+    return t;
+  }
+  return -1;
+}
+
+/** The first IPv4 `SRC= DST= LEN= TOS=(\S+)` whose TOS token ends at or before `limit`. */
+function ipv4SrcDstLenTos(L: Line, pkt: Packet, limit: number, needWsAfterTos: boolean): boolean {
+  for (let i = L.s.indexOf('SRC='); i >= 0; i = L.s.indexOf('SRC=', i + 1)) {
+    if (!srcDst(L, i, false)) continue;
+    const le = L.litDigits(sdAfter, 'LEN=');
+    if (le < 0) continue;
+    const w = L.needWs(le);
+    if (w < 0 || !L.at(w, 'TOS=')) continue;
+    const tosE = L.tokEnd(w + 4);
+    if (tosE === w + 4 || tosE > limit) continue;
+    if (needWsAfterTos && !L.ws(tosE)) continue;
+    pkt.src = L.slice(i + 4, sdSrcEnd);
+    pkt.dst = L.slice(sdDstStart, sdDstEnd);
+    pkt.ipLen = L.num(sdAfter + 4, le);
+    pkt.tos = L.slice(w + 4, tosE);
+    return true;
+  }
+  return false;
+}
+
 function parseTcp4(L: Line, pkt: Packet): boolean {
   // SRC=(v4)\s+DST=(v4)\s+LEN=(\d+)\s+TOS=(\S+)\s*.*\s+TTL=(\d+)\s+ID=(\d+)\s*.*
   // \s+PROTO=TCP\s+SPT=(\d+)\s+DPT=(\d+)\s.*\s*WINDOW=(\d+)\s+(.*)\s+URGP=
   const lastU = lastUrgpPos(L);
-  let wf: [number, number, number] | null = null;
   let wPos = -1;
-  eachLastIndex(L, 'WINDOW=', (w) => {
-    const r = windowFlags(L, w, lastU);
-    if (r) { wf = r; wPos = w; return true; }
-    return false;
-  });
-  if (!wf) return false;
-  let cEnd = -1;
+  for (let w = L.s.lastIndexOf('WINDOW='); w >= 0; w = prevIndex(L, 'WINDOW=', w)) {
+    if (windowFlags(L, w, lastU)) { wPos = w; break; }
+  }
+  if (wPos < 0) return false;
+  const winEnd = wfWinEnd;
+  const fStart = wfFlagsStart;
+  const fEnd = wfFlagsEnd;
   let cPos = -1;
-  eachLastIndex(L, 'PROTO=TCP', (c) => {
-    if (c === 0 || !L.ws(c - 1)) return false;
+  for (let c = L.s.lastIndexOf('PROTO=TCP'); c >= 0; c = prevIndex(L, 'PROTO=TCP', c)) {
+    if (c === 0 || !L.ws(c - 1)) continue;
     const a = L.litWs(c, 'PROTO=TCP');
-    if (a < 0) return false;
+    if (a < 0) continue;
     const spE = L.litDigits(a, 'SPT=');
-    if (spE < 0) return false;
+    if (spE < 0) continue;
     const b = L.needWs(spE);
-    if (b < 0) return false;
+    if (b < 0) continue;
     const dpE = L.litDigits(b, 'DPT=');
-    if (dpE < 0 || !L.ws(dpE)) return false;
-    if (dpE + 1 > wPos) return false;
+    if (dpE < 0 || !L.ws(dpE) || dpE + 1 > wPos) continue;
     pkt.sp = L.num(a + 4, spE);
     pkt.dp = L.num(b + 4, dpE);
-    cEnd = dpE + 1;
     cPos = c;
-    return true;
-  });
+    break;
+  }
   if (cPos < 0) return false;
-  let tPos = -1;
-  eachLastIndex(L, 'TTL=', (t) => {
-    if (t === 0 || !L.ws(t - 1)) return false;
-    const ie = ttlId(L, t);
-    if (ie < 0 || ie > cPos - 1) return false;
-    setTtlId(L, pkt, t, ie);
-    tPos = t;
-    return true;
-  });
+  const tPos = lastTtlId(L, pkt, cPos - 1, true);
   if (tPos < 0) return false;
-  let ok = false;
-  eachIndex(L, 'SRC=', (i) => {
-    const sd = srcDst(L, i, false);
-    if (!sd) return false;
-    const le = L.litDigits(sd[3], 'LEN=');
-    if (le < 0) return false;
-    const w = L.needWs(le);
-    if (w < 0 || !L.at(w, 'TOS=')) return false;
-    const tosE = L.tokEnd(w + 4);
-    if (tosE === w + 4 || tosE > tPos - 1) return false;
-    pkt.src = L.slice(i + 4, sd[0]);
-    pkt.dst = L.slice(sd[1], sd[2]);
-    pkt.ipLen = L.num(sd[3] + 4, le);
-    pkt.tos = L.slice(w + 4, tosE);
-    ok = true;
-    return true;
-  });
-  if (!ok) return false;
-  const [winEnd, fs, fe] = wf as [number, number, number];
+  if (!ipv4SrcDstLenTos(L, pkt, tPos - 1, false)) return false;
   pkt.win = L.num(wPos + 7, winEnd);
-  pkt.flags = L.slice(fs, fe);
-  void cEnd;
+  pkt.flags = L.slice(fStart, fEnd);
   return true;
 }
 
@@ -485,44 +495,38 @@ function parseTcp6(L: Line, pkt: Packet): boolean {
   // PROTO=TCP\s+SPT=(\d+)\s+DPT=(\d+)\s+WINDOW=(\d+)\s+(.*)\s+URGP=
   const lastU = lastUrgpPos(L);
   let cPos = -1;
-  let f: [number, number, number] | null = null;
   let winStart = -1;
-  eachLastIndex(L, 'PROTO=TCP', (c) => {
+  for (let c = L.s.lastIndexOf('PROTO=TCP'); c >= 0; c = prevIndex(L, 'PROTO=TCP', c)) {
     const a = L.litWs(c, 'PROTO=TCP');
-    if (a < 0) return false;
+    if (a < 0) continue;
     const spE = L.litDigits(a, 'SPT=');
-    if (spE < 0) return false;
+    if (spE < 0) continue;
     const b = L.needWs(spE);
-    if (b < 0) return false;
+    if (b < 0) continue;
     const dpE = L.litDigits(b, 'DPT=');
-    if (dpE < 0) return false;
+    if (dpE < 0) continue;
     const w = L.needWs(dpE);
-    if (w < 0) return false;
-    const r = windowFlags(L, w, lastU);
-    if (!r) return false;
+    if (w < 0 || !windowFlags(L, w, lastU)) continue;
     pkt.sp = L.num(a + 4, spE);
     pkt.dp = L.num(b + 4, dpE);
-    f = r;
     winStart = w;
     cPos = c;
-    return true;
-  });
+    break;
+  }
   if (cPos < 0) return false;
+  const winEnd = wfWinEnd;
+  const fStart = wfFlagsStart;
+  const fEnd = wfFlagsEnd;
   let ok = false;
-  eachIndex(L, 'SRC=', (i) => {
-    const save = [pkt.src, pkt.dst];
+  for (let i = L.s.indexOf('SRC='); i >= 0; i = L.s.indexOf('SRC=', i + 1)) {
     const fe = ipv6Header(L, i, pkt);
-    if (fe < 0 || !L.ws(fe) || fe + 1 > cPos) {
-      [pkt.src, pkt.dst] = save;
-      return false;
-    }
+    if (fe < 0 || !L.ws(fe) || fe + 1 > cPos) continue;
     ok = true;
-    return true;
-  });
+    break;
+  }
   if (!ok) return false;
-  const [winEnd, fs, fe] = f as unknown as [number, number, number];
   pkt.win = L.num(winStart + 7, winEnd);
-  pkt.flags = L.slice(fs, fe);
+  pkt.flags = L.slice(fStart, fEnd);
   return true;
 }
 
@@ -530,166 +534,121 @@ function parseUdp4(L: Line, pkt: Packet): boolean {
   // SRC=(v4)\s+DST=(v4)\s+LEN=(\d+)\s+TOS=(\S+)\s.*TTL=(\d+)\s+ID=(\d+)\s*.*
   // \s+PROTO=UDP\s+SPT=(\d+)\s+DPT=(\d+)\s+LEN=(\d+)
   let cPos = -1;
-  eachLastIndex(L, 'PROTO=UDP', (c) => {
-    if (c === 0 || !L.ws(c - 1)) return false;
+  for (let c = L.s.lastIndexOf('PROTO=UDP'); c >= 0; c = prevIndex(L, 'PROTO=UDP', c)) {
+    if (c === 0 || !L.ws(c - 1)) continue;
     const a = L.litWs(c, 'PROTO=UDP');
-    if (a < 0) return false;
+    if (a < 0) continue;
     const spE = L.litDigits(a, 'SPT=');
-    if (spE < 0) return false;
+    if (spE < 0) continue;
     const b = L.needWs(spE);
-    if (b < 0) return false;
+    if (b < 0) continue;
     const dpE = L.litDigits(b, 'DPT=');
-    if (dpE < 0) return false;
+    if (dpE < 0) continue;
     const d = L.needWs(dpE);
-    if (d < 0) return false;
+    if (d < 0) continue;
     const lE = L.litDigits(d, 'LEN=');
-    if (lE < 0) return false;
+    if (lE < 0) continue;
     pkt.sp = L.num(a + 4, spE);
     pkt.dp = L.num(b + 4, dpE);
     pkt.udpLen = L.num(d + 4, lE);
     cPos = c;
-    return true;
-  });
+    break;
+  }
   if (cPos < 0) return false;
-  let tPos = -1;
-  eachLastIndex(L, 'TTL=', (t) => {
-    const ie = ttlId(L, t);
-    if (ie < 0 || ie > cPos - 1) return false;
-    setTtlId(L, pkt, t, ie);
-    tPos = t;
-    return true;
-  });
+  const tPos = lastTtlId(L, pkt, cPos - 1, false);
   if (tPos < 0) return false;
-  let ok = false;
-  eachIndex(L, 'SRC=', (i) => {
-    const sd = srcDst(L, i, false);
-    if (!sd) return false;
-    const le = L.litDigits(sd[3], 'LEN=');
-    if (le < 0) return false;
-    const w = L.needWs(le);
-    if (w < 0 || !L.at(w, 'TOS=')) return false;
-    const tosE = L.tokEnd(w + 4);
-    if (tosE === w + 4 || !L.ws(tosE) || tosE + 1 > tPos) return false;
-    pkt.src = L.slice(i + 4, sd[0]);
-    pkt.dst = L.slice(sd[1], sd[2]);
-    pkt.ipLen = L.num(sd[3] + 4, le);
-    pkt.tos = L.slice(w + 4, tosE);
-    ok = true;
-    return true;
-  });
-  return ok;
+  return ipv4SrcDstLenTos(L, pkt, tPos - 1, true);
 }
 
 function parseUdp6(L: Line, pkt: Packet): boolean {
-  let ok = false;
-  eachIndex(L, 'SRC=', (i) => {
+  for (let i = L.s.indexOf('SRC='); i >= 0; i = L.s.indexOf('SRC=', i + 1)) {
     const fe = ipv6Header(L, i, pkt);
-    if (fe < 0) return false;
+    if (fe < 0) continue;
     const p = L.needWs(fe);
-    if (p < 0 || !L.at(p, 'PROTO=UDP')) return false;
+    if (p < 0 || !L.at(p, 'PROTO=UDP')) continue;
     let a = p + 9;
     if (L.at(a, 'LITE')) a += 4;
     const a2 = L.needWs(a);
-    if (a2 < 0) return false;
+    if (a2 < 0) continue;
     const spE = L.litDigits(a2, 'SPT=');
-    if (spE < 0) return false;
+    if (spE < 0) continue;
     const b = L.needWs(spE);
-    if (b < 0) return false;
+    if (b < 0) continue;
     const dpE = L.litDigits(b, 'DPT=');
-    if (dpE < 0) return false;
+    if (dpE < 0) continue;
     const d = L.needWs(dpE);
-    if (d < 0) return false;
+    if (d < 0) continue;
     const lE = L.litDigits(d, 'LEN=');
-    if (lE < 0) return false;
+    if (lE < 0) continue;
     pkt.sp = L.num(a2 + 4, spE);
     pkt.dp = L.num(b + 4, dpE);
     pkt.udpLen = L.num(d + 4, lE);
-    ok = true;
     return true;
-  });
-  return ok;
+  }
+  return false;
 }
 
 function parseIcmp4(L: Line, pkt: Packet): boolean {
   // SRC=(v4)\s+DST=(v4)\s+LEN=(\d+).*TTL=(\d+)\s+ID=(\d+).*PROTO=ICMP\s+TYPE=(\d+)\s+CODE=(\d+)
   let cPos = -1;
-  eachLastIndex(L, 'PROTO=ICMP', (c) => {
+  for (let c = L.s.lastIndexOf('PROTO=ICMP'); c >= 0; c = prevIndex(L, 'PROTO=ICMP', c)) {
     const a = L.litWs(c, 'PROTO=ICMP');
-    if (a < 0) return false;
+    if (a < 0) continue;
     const tE = L.litDigits(a, 'TYPE=');
-    if (tE < 0) return false;
+    if (tE < 0) continue;
     const b = L.needWs(tE);
-    if (b < 0) return false;
+    if (b < 0) continue;
     const cE = L.litDigits(b, 'CODE=');
-    if (cE < 0) return false;
+    if (cE < 0) continue;
     pkt.itype = L.num(a + 5, tE);
     pkt.icode = L.num(b + 5, cE);
     cPos = c;
-    return true;
-  });
+    break;
+  }
   if (cPos < 0) return false;
-  let tPos = -1;
-  eachLastIndex(L, 'TTL=', (t) => {
-    const ie = ttlId(L, t);
-    if (ie < 0 || ie > cPos) return false;
-    setTtlId(L, pkt, t, ie);
-    tPos = t;
-    return true;
-  });
+  const tPos = lastTtlId(L, pkt, cPos, false);
   if (tPos < 0) return false;
   return ipv4SrcDstLen(L, pkt, tPos);
 }
 
 function parseIcmp6(L: Line, pkt: Packet): boolean {
-  let ok = false;
-  eachIndex(L, 'SRC=', (i) => {
+  for (let i = L.s.indexOf('SRC='); i >= 0; i = L.s.indexOf('SRC=', i + 1)) {
     const fe = ipv6Header(L, i, pkt);
-    if (fe < 0) return false;
+    if (fe < 0) continue;
     const p = L.needWs(fe);
-    if (p < 0) return false;
+    if (p < 0) continue;
     const a = L.litWs(p, 'PROTO=ICMPv6');
-    if (a < 0) return false;
+    if (a < 0) continue;
     const tE = L.litDigits(a, 'TYPE=');
-    if (tE < 0) return false;
+    if (tE < 0) continue;
     const b = L.needWs(tE);
-    if (b < 0) return false;
+    if (b < 0) continue;
     const cE = L.litDigits(b, 'CODE=');
-    if (cE < 0) return false;
+    if (cE < 0) continue;
     pkt.itype = L.num(a + 5, tE);
     pkt.icode = L.num(b + 5, cE);
-    ok = true;
     return true;
-  });
-  return ok;
+  }
+  return false;
 }
 
 function parseOther4(L: Line, pkt: Packet): boolean {
   // SRC=(v4)\s+DST=(v4)\s+LEN=(\d+).*TTL=(\d+)\s+ID=(\d+).*PROTO=
   const lastProto = L.s.lastIndexOf('PROTO=');
   if (lastProto < 0) return false;
-  let tPos = -1;
-  eachLastIndex(L, 'TTL=', (t) => {
-    const ie = ttlId(L, t);
-    if (ie < 0 || ie > lastProto) return false;
-    setTtlId(L, pkt, t, ie);
-    tPos = t;
-    return true;
-  });
+  const tPos = lastTtlId(L, pkt, lastProto, false);
   if (tPos < 0) return false;
   return ipv4SrcDstLen(L, pkt, tPos);
 }
 
 function parseOther6(L: Line, pkt: Packet): boolean {
-  let ok = false;
-  eachIndex(L, 'SRC=', (i) => {
-    const sd = srcDst(L, i, true);
-    if (!sd) return false;
-    pkt.src = L.slice(i + 4, sd[0]);
-    pkt.dst = L.slice(sd[1], sd[2]);
-    ok = true;
+  for (let i = L.s.indexOf('SRC='); i >= 0; i = L.s.indexOf('SRC=', i + 1)) {
+    if (!srcDst(L, i, true)) continue;
+    pkt.src = L.slice(i + 4, sdSrcEnd);
+    pkt.dst = L.slice(sdDstStart, sdDstEnd);
     return true;
-  });
-  return ok;
+  }
+  return false;
 }
 
 /** s/\s*RES=\S+\s*// on the flags text (first occurrence). */

@@ -6,7 +6,7 @@ import { Engine } from '../engine/engine';
 import { Batch } from '../engine/state';
 import { Packet } from '../ingest/packet';
 import { parseLine, PKT_ERROR, PKT_IGNORE, ParserOptions, ParserState } from '../ingest/parse';
-import { forEachLine } from '../ingest/line-reader';
+import { forEachLine, countInOutLines } from '../ingest/line-reader';
 import { FieldFilter } from '../ingest/field-filter';
 import { renderReport, ReportContext } from './status-report';
 
@@ -123,7 +123,9 @@ export function runAnalysis(cfg: PsadConfig, engine: Engine, popts: ParserOption
   const sidOnly = new RegExp(sidRe);
   const label = opts.file === null ? 'STDIN' : opts.file;
 
-  // first pass: count lines and candidates (a file can be read twice; stdin is kept)
+  // first pass: count lines and candidates on the bytes (a file is read
+  // twice so that the counts can be printed before the progress lines;
+  // stdin is kept in memory)
   let lines = 0;
   let cands = 0;
   const kept: [string, boolean][] | null = opts.file === null ? [] : null;
@@ -131,14 +133,22 @@ export function runAnalysis(cfg: PsadConfig, engine: Engine, popts: ParserOption
   out(`[+] Entering analysis mode.  Parsing ${label}\n`);
   const fd1 = openInput(opts.file);
   try {
-    forEachLine(fd1, (line, eol) => {
-      lines++;
-      if (max > 0 && cands >= max) return false;
-      const n = candidateCount(line, cfg, sidOnly, popts.fwSearch);
-      if (n && kept) for (let k = 0; k < n; k++) kept.push([line, eol]);
-      cands += n;
-      return true;
-    });
+    if (kept) {
+      forEachLine(fd1, (line, eol) => {
+        lines++;
+        if (max > 0 && cands >= max) return false;
+        const n = candidateCount(line, cfg, sidOnly, popts.fwSearch);
+        for (let k = 0; k < n; k++) kept.push([line, eol]);
+        cands += n;
+        return true;
+      });
+    } else {
+      const searchAll = cfg.get('FW_SEARCH_ALL') === 'Y';
+      const r = countInOutLines(fd1, searchAll ? null
+        : (b, s, e) => candidateCount(b.toString('latin1', s, e), cfg, sidOnly, popts.fwSearch), max);
+      lines = r.lines;
+      cands = r.candidates;
+    }
   } finally {
     if (opts.file !== null) fs.closeSync(fd1);
   }

@@ -143,10 +143,10 @@ export function topPortsLines(engine: Engine, ctx: ReportContext): string[] {
       if (th > 0 && ctr >= th) break;
     }
   };
-  if (engine.topTcpPorts.size) section('tcp', engine.topTcpPorts);
+  if (engine.topTcpPorts.size) section('tcp', engine.topTcpPorts.toMap());
   if (engine.topUdpPorts.size) {
     lines.push('\n');
-    section('udp', engine.topUdpPorts);
+    section('udp', engine.topUdpPorts.toMap());
   }
   if (!printed) lines.push('        [NONE]\n');
   lines.push('\n');
@@ -298,15 +298,11 @@ function detailLines(engine: Engine, ctx: ReportContext): string[] {
 /** The REPORT block from "[+] Version" to the final blank line; null with --status-summary. */
 export function renderReport(engine: Engine, prefixCounts: ReadonlyMap<string, number>, ctx: ReportContext,
   protoCtrsOverride?: { ctrs: ReadonlyMap<string, number>; only?: ReadonlySet<string> }): string[] | null {
-  const lines: string[] = [`[+] Version: psad v${PSAD_VERSION}\n\n`];
-  lines.push(...topSigsLines(engine, ctx));
-  lines.push(...topAttackersLines(engine, ctx));
-  lines.push(...topPortsLines(engine, ctx));
-  lines.push(...prefixLines(prefixCounts));
-  if (ctx.statusSections) lines.push(...ctx.statusSections);
   const pc = protoCtrsOverride ?? { ctrs: engine.protoCtrs };
-  lines.push(...packetCounterLines(pc.ctrs, ctx, pc.only));
-  if (ctx.summaryOnly) return lines;
-  lines.push(...detailLines(engine, ctx));
-  return lines;
+  // concat, not push(...): the detail section can have millions of lines
+  const head = [`[+] Version: psad v${PSAD_VERSION}\n\n`].concat(
+    topSigsLines(engine, ctx), topAttackersLines(engine, ctx), topPortsLines(engine, ctx), prefixLines(prefixCounts),
+    ctx.statusSections ?? [], packetCounterLines(pc.ctrs, ctx, pc.only));
+  if (ctx.summaryOnly) return head;
+  return head.concat(detailLines(engine, ctx));
 }

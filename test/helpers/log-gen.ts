@@ -52,7 +52,15 @@ export interface GenOptions {
   sources?: number;
   /** only well-formed IPv4 TCP SYN scan lines (for throughput benchmarks) */
   plain?: boolean;
+  /**
+   * A firewall host's day: a few local addresses, sources with a skewed
+   * packet count (a few heavy port scanners, many one-off probes of common
+   * ports), mostly TCP SYN, some UDP, ICMP, IPv6 and other protocols.
+   */
+  realistic?: boolean;
 }
+
+const COMMON_PORTS = [22, 23, 80, 443, 445, 3389, 1433, 3306, 8080, 5900, 25, 53, 123, 161, 2323, 8443, 6379, 5060];
 
 function hex4(n: number): string {
   return n.toString(16).padStart(4, '0');
@@ -190,9 +198,36 @@ export class LogGenerator {
     }
   }
 
+  private realisticLine(): string {
+    const r = this.r;
+    // skewed source choice: index = n * u^3 favours the first sources heavily
+    const n = this.srcs4.length;
+    const idx = Math.min(n - 1, Math.floor(n * r.next() ** 3));
+    const heavy = idx < Math.max(3, n / 500);
+    const v6 = idx % 10 === 9;
+    const src = v6 ? this.srcs6[idx % this.srcs6.length] : this.srcs4[idx];
+    const dst = v6 ? this.dsts6[idx % 2] : this.dsts4[idx % 3];
+    const k = r.int(0, 99);
+    const hdr = `${r.pick(MONTHS)} ${String(r.int(1, 28)).padStart(2, ' ')} ${String(r.int(0, 23)).padStart(2, '0')}:${String(r.int(0, 59)).padStart(2, '0')}:${String(r.int(0, 59)).padStart(2, '0')} fw kernel: [${String(r.int(1, 99999)).padStart(6, ' ')}.${String(r.int(0, 999999)).padStart(6, '0')}] DROP IN=eth0 OUT= MAC=00:1b:21:3c:4d:5e:00:21:3f:98:99:78:${v6 ? '86:dd' : '08:00'} `;
+    const ip = (len: number) => (v6 ? `SRC=${src} DST=${dst} LEN=${len} TC=0 HOPLIMIT=${r.pick([52, 64])} FLOWLBL=0 `
+      : `SRC=${src} DST=${dst} LEN=${len} TOS=0x00 PREC=0x00 TTL=${r.pick([48, 53, 57, 64, 110, 240])} ID=${r.int(0, 65535)} ${r.chance(0.3) ? 'DF ' : ''}`);
+    if (k < 85) {
+      const dport = heavy ? (this.port = (this.port + 1) % 65536) : r.pick(COMMON_PORTS);
+      const opts = r.chance(0.7) ? `OPT (${r.pick(TCP_OPTS.slice(0, 5))}) ` : '';
+      return `${hdr}${ip(r.pick([40, 44, 60]))}PROTO=TCP SPT=${r.int(1024, 65535)} DPT=${dport} WINDOW=${r.pick([1024, 29200, 64240, 65535])} RES=0x00 ${heavy && r.chance(0.1) ? 'FIN' : 'SYN'} URGP=0 ${opts}`;
+    }
+    if (k < 93) return `${hdr}${ip(r.int(28, 120))}PROTO=UDP SPT=${r.int(1024, 65535)} DPT=${r.pick(COMMON_PORTS)} LEN=${r.int(8, 100)} `;
+    if (k < 98) {
+      if (v6) return `${hdr}${ip(104)}PROTO=ICMPv6 TYPE=128 CODE=0 ID=${r.int(1, 65535)} SEQ=1 `;
+      return `${hdr}${ip(84)}PROTO=ICMP TYPE=8 CODE=0 ID=${r.int(1, 65535)} SEQ=${r.int(1, 9)} `;
+    }
+    return `${hdr}${ip(r.int(20, 100))}PROTO=${r.pick(PROTOS)} `;
+  }
+
   /** The next line (without '\n'). */
   line(): string {
     const r = this.r;
+    if (this.o.realistic) return this.realisticLine();
     if (this.o.plain) return this.header() + this.chain(false) + this.tcp(false);
     if (this.burst && --this.burst.left <= 0) this.burst = null;
     if (!this.burst && r.chance(0.01)) {
