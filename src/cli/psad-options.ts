@@ -48,8 +48,7 @@ export const NOT_YET: ReadonlySet<string> = new Set([
   'gnuplot-file-prefix', 'gnuplot-template', 'CSV', 'CSV-fields', 'CSV-unique-lines', 'CSV-max-lines',
   'CSV-start-line', 'CSV-end-line', 'CSV-regex', 'CSV-neg-regex', 'CSV-stdin', 'plot-separator',
   'fw-analyze', 'fw-file', 'fw-list-auto', 'fw-block-ip', 'fw-rm-block-ip', 'fw-del-chains', 'fw-dump', 'fw-include-ips',
-  'log-server', 'Kill', 'Restart', 'Flush', 'Status', 'status-ip', 'status-dl', 'status-summary', 'Benchmark', 'USR1',
-  'HUP', 'debug', 'debug-sid', 'Interval', 'no-fwcheck', 'no-netstat', 'no-kmsgsd', 'test-mode', 'verbose',
+  'Flush', 'Benchmark', 'debug-sid', 'verbose',
 ]);
 
 export function psadOptSpecs(): OptSpec[] {

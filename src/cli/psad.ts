@@ -9,8 +9,10 @@ import { newParserState } from '../ingest/parse';
 import { parseFieldSpec, FieldFilter } from '../ingest/field-filter';
 import { runAnalysis, rebaseForAnalysis, makePsadDirs } from '../report/analysis';
 import { ReportContext, PSAD_VERSION } from '../report/status-report';
-import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags } from './runtime';
+import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags, connectedSubnets } from './runtime';
 import { psadUsage } from './psad-help';
+import { PsadDaemon, DaemonFlags } from '../daemon/psad-daemon';
+import { status, killDaemons, hupDaemons, usr1Daemon, restartDaemons } from '../daemon/control';
 import { dumpConf } from '../report/dump-conf';
 import { scanLogr, AlertState } from '../alert/scan-logr';
 import { alertSettings } from '../alert/settings';
@@ -114,7 +116,42 @@ function applyCmdline(cfg: PsadConfig, v: Values): void {
   if (str(v, 'auto-dl')) cfg.set('AUTO_DL_FILE', str(v, 'auto-dl'));
 }
 
-export function main(argv: string[]): number {
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+function statusContext(cfg: PsadConfig, v: Values): { engine: Engine; report: (e: Engine) => ReportContext } {
+  const flags = runtimeFlags(v, false);
+  const tables = loadDataTables(cfg, flags, warnToStderr);
+  const localNets = localNetworks(cfg, false, () => undefined).concat(connectedSubnets(cfg));
+  const engine = new Engine(engineOptions(cfg, flags, localNets), engineData(tables));
+  return { engine, report: (e) => reportContext(cfg, e, tables, false, 0) };
+}
+
+function daemonFlags(cfg: PsadConfig, v: Values, argv: string[], configFile: string, overrides: string[]): DaemonFlags {
+  return {
+    configFile,
+    overrides,
+    argv,
+    noDaemon: flag(v, 'no-daemon'),
+    debug: flag(v, 'debug'),
+    noKmsgsd: flag(v, 'no-kmsgsd'),
+    logServer: flag(v, 'log-server'),
+    noFwcheck: flag(v, 'no-fwcheck'),
+    interval: int(v, 'Interval'),
+    messagesFile: str(v, 'messages-file'),
+    noNetstat: flag(v, 'no-netstat'),
+    noRdns: flag(v, 'no-rdns'),
+    noWhois: flag(v, 'no-whois'),
+    noIptErrors: flag(v, 'no-ipt-errors'),
+    testMode: flag(v, 'test-mode'),
+    runtime: runtimeFlags(v, false),
+    applyCmdline: (c) => applyCmdline(c, v),
+  };
+}
+
+/** psad's command line: modes are dispatched in the reference's order (first match wins). */
+export async function main(argv: string[]): Promise<number> {
   const parsed = getopt(argv, psadOptSpecs());
   if (parsed.errors.length) {
     for (const e of parsed.errors) process.stderr.write(`${e}\n`);
@@ -133,8 +170,13 @@ export function main(argv: string[]): number {
   for (const k of v.keys()) {
     if (NOT_YET.has(k)) fatal(`--${k} is not available in this version of the Node.js port yet.`);
   }
+  const statusMode = flag(v, 'Status') || v.has('status-ip') || v.has('status-dl') || flag(v, 'status-summary');
+  const exempt = flag(v, 'Analyze-msgs') || flag(v, 'Dump-conf') || statusMode || flag(v, 'get-next-rule-id');
+  if (!exempt && !isRoot()) fatal('psad: You must be root (or equivalent UID 0 account) to execute psad! Exiting.');
   const overrides = str(v, 'Override-config') ? str(v, 'Override-config').split(',') : [];
   const cfg = loadConfig({ configFile, overrideFiles: overrides });
+  if (v.has('status-dl') && (int(v, 'status-dl') < 1 || int(v, 'status-dl') > 5)) fatal('The --status-dl must be between 1 and 5.');
+  if (flag(v, 'no-kmsgsd') && !flag(v, 'debug')) fatal('The --no-kmsgsd option can only be used with --debug.');
   if (str(v, 'restrict-ip') === '' && v.has('restrict-ip')) fatal('The --restrict-ip argument accepts an IP address or network.');
   resolveCommands(cfg, { noWhois: flag(v, 'no-whois') });
   if (flag(v, 'Dump-conf')) {
@@ -142,14 +184,35 @@ export function main(argv: string[]): number {
     return 0;
   }
   applyCmdline(cfg, v);
+  if (flag(v, 'Interval') && int(v, 'Interval')) cfg.set('CHECK_INTERVAL', String(int(v, 'Interval')));
+  if (statusMode) {
+    const sc = statusContext(cfg, v);
+    return status(cfg, out, {
+      ip: str(v, 'status-ip'),
+      minDl: int(v, 'status-dl'),
+      summary: flag(v, 'status-summary'),
+      engine: sc.engine,
+      report: sc.report,
+      paths: {
+        packetCounter: cfg.get('PACKET_COUNTER_FILE'), prefixCounter: cfg.get('IPT_PREFIX_COUNTER_FILE'),
+        dshieldCounter: cfg.get('DSHIELD_COUNTER_FILE'), topPorts: cfg.get('TOP_SCANNED_PORTS_FILE'),
+        topSigs: cfg.get('TOP_SIGS_FILE'), topAttackers: cfg.get('TOP_ATTACKERS_FILE'),
+      },
+      statusSections: (_e, x) => (cfg.get('ENABLE_DSHIELD_ALERTS') === 'Y' && fs.existsSync(cfg.get('DSHIELD_COUNTER_FILE'))
+        ? ['    DShield stats:\n', `      total emails: ${x.dshieldEmails}\n`, `      total packets: ${x.dshieldPackets}\n\n`] : []),
+    });
+  }
+  if (flag(v, 'Kill')) return killDaemons(cfg, out);
+  if (flag(v, 'HUP')) return hupDaemons(cfg, out);
+  if (flag(v, 'USR1')) return usr1Daemon(cfg, out);
+  if (flag(v, 'Restart')) return restartDaemons(cfg, out);
   if (flag(v, 'Analyze-msgs')) return analyze(cfg, v);
-  fatal('The psad daemon is not available in this version of the Node.js port yet; use -A to analyse a log file.');
+  const daemon = new PsadDaemon(daemonFlags(cfg, v, argv, configFile, overrides));
+  return daemon.run(cfg);
 }
 
 export function run(): void {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (e) {
+  const fail = (e: unknown) => {
     if (e instanceof PsadError) {
       process.stderr.write(`[*] ${e.message}\n`);
       process.exitCode = e.exitCode;
@@ -162,5 +225,12 @@ export function run(): void {
     }
     process.stderr.write(`[*] psad: internal error: ${err && err.message ? err.message : String(e)}\n`);
     process.exitCode = 70;
+  };
+  try {
+    main(process.argv.slice(2)).then((code) => {
+      process.exitCode = code;
+    }, fail);
+  } catch (e) {
+    fail(e);
   }
 }

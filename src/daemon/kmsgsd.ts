@@ -1,0 +1,715 @@
+/**
+ * kmsgsd: copies the firewall lines the system logger writes into the psad
+ * FIFO (PSAD_FIFO_FILE) to FW_DATA_FILE, where the psad daemon reads them.
+ *
+ * Differences from psad 2.4.6's C kmsgsd (runtime.md §3, R8, R9, R15):
+ * the config is read by the same code as psad's (so FW_SEARCH_ALL /
+ * FW_MSG_SEARCH and -O files behave as in psad); the filter decides per
+ * line, not per read chunk; SIGHUP takes effect at once; SIGTERM/SIGINT
+ * flush the pending lines and remove the pid file; a write error on the
+ * data file is retried instead of being fatal; --no-daemon keeps it in the
+ * foreground.
+ */
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { getopt, OptSpec } from '../cli/getopt';
+import { loadConfig, PsadConfig } from '../config/config';
+import { PsadError } from '../config/errors';
+import { Syslog, syslogPriority } from '../alert/syslog';
+import { PSAD_VERSION } from '../report/status-report';
+import { daemonize, isDaemonChild } from './daemonize';
+import { removeOwnPidFile, runningPid, writePidFile } from './pidfile';
+
+export const DEFAULT_CONFIG = '/etc/psad/psad.conf';
+
+/** A partial line longer than this is dropped (memory stays bounded). */
+export const MAX_LINE = 4 << 20;
+/** Lines waiting for the data file to become writable again, at most. */
+export const MAX_PENDING = 64 << 20;
+
+const NL = 0x0a;
+const NEWLINE = Buffer.from('\n');
+
+// ---------------------------------------------------------------------------
+// The filter: pure functions.
+
+/** Which lines are forwarded. */
+export interface FilterSpec {
+  /** FW_SEARCH_ALL Y: every line with IN= and OUT= */
+  searchAll: boolean;
+  /** FW_MSG_SEARCH strings (used when searchAll is false) */
+  patterns: readonly string[];
+  /** SNORT_SID_STR (used when searchAll is false) */
+  sidStr: string;
+}
+
+export interface CompiledFilter {
+  searchAll: boolean;
+  needles: readonly Buffer[];
+}
+
+const IN_EQ = Buffer.from('IN=');
+const OUT_EQ = Buffer.from('OUT=');
+
+/** The config strings as bytes, the way the config file was read (latin1). */
+export function compileFilter(spec: FilterSpec): CompiledFilter {
+  const needles = [...spec.patterns, spec.sidStr].filter((s) => s !== '').map((s) => Buffer.from(s, 'latin1'));
+  return { searchAll: spec.searchAll, needles };
+}
+
+/** kmsgsd's rule, applied to one line: IN= and OUT=, and (unless search-all) one of the strings. */
+export function lineMatches(line: Buffer, f: CompiledFilter): boolean {
+  if (line.indexOf(IN_EQ) < 0 || line.indexOf(OUT_EQ) < 0) return false;
+  if (f.searchAll) return true;
+  for (const n of f.needles) if (line.indexOf(n) >= 0) return true;
+  return false;
+}
+
+/** The unfinished line carried from one read to the next. */
+export interface Carry {
+  readonly parts: readonly Buffer[];
+  readonly length: number;
+  /** inside a line that exceeded the limit: skip up to its newline */
+  readonly dropping: boolean;
+}
+
+export const EMPTY_CARRY: Carry = Object.freeze({ parts: Object.freeze([]) as readonly Buffer[], length: 0, dropping: false });
+
+export interface ChunkResult {
+  /** the forwarded lines, each ending with its newline */
+  lines: Buffer[];
+  carry: Carry;
+  /** lines dropped because they were longer than the limit */
+  oversized: number;
+}
+
+/**
+ * Splits a chunk read from the FIFO into lines, joining the unfinished line
+ * of the previous chunk, and keeps the lines that pass the filter. Does not
+ * modify its arguments; returned lines may share memory with the chunk.
+ */
+export function processChunk(carry: Carry, chunk: Buffer, f: CompiledFilter, maxLine = MAX_LINE): ChunkResult {
+  const lines: Buffer[] = [];
+  let oversized = 0;
+  let parts = carry.parts;
+  let length = carry.length;
+  let dropping = carry.dropping;
+  let pos = 0;
+  while (pos < chunk.length) {
+    const nl = chunk.indexOf(NL, pos);
+    if (nl < 0) {
+      const rest = chunk.length - pos;
+      if (dropping) {
+        pos = chunk.length;
+        break;
+      }
+      if (length + rest > maxLine) {
+        oversized++;
+        dropping = true;
+        parts = [];
+        length = 0;
+      } else {
+        parts = [...parts, chunk.subarray(pos)];
+        length += rest;
+        // many small reads of one long line: keep the list short
+        if (parts.length > 32) parts = [Buffer.concat(parts, length)];
+      }
+      pos = chunk.length;
+      break;
+    }
+    const seg = chunk.subarray(pos, nl + 1);
+    pos = nl + 1;
+    if (dropping) {
+      dropping = false;
+      continue;
+    }
+    if (length + seg.length - 1 > maxLine) {
+      oversized++;
+      parts = [];
+      length = 0;
+      continue;
+    }
+    const line = length === 0 ? seg : Buffer.concat([...parts, seg], length + seg.length);
+    parts = [];
+    length = 0;
+    if (lineMatches(line, f)) lines.push(line);
+  }
+  const out: Carry = parts === carry.parts && length === carry.length && dropping === carry.dropping
+    ? carry
+    : { parts, length, dropping };
+  return { lines, carry: out, oversized };
+}
+
+/** The last, unterminated line (at shutdown), with a newline added, if it passes the filter. */
+export function finishCarry(carry: Carry, f: CompiledFilter): Buffer | null {
+  if (carry.dropping || carry.length === 0) return null;
+  const line = Buffer.concat([...carry.parts, NEWLINE], carry.length + 1);
+  return lineMatches(line, f) ? line : null;
+}
+
+/** Convenience for tests and tools: the forwarded text of a sequence of chunks. */
+export function filterChunks(chunks: readonly (string | Buffer)[], spec: FilterSpec, maxLine = MAX_LINE): string[] {
+  const f = compileFilter(spec);
+  let carry = EMPTY_CARRY;
+  const out: string[] = [];
+  for (const c of chunks) {
+    const r = processChunk(carry, typeof c === 'string' ? Buffer.from(c, 'latin1') : c, f, maxLine);
+    carry = r.carry;
+    for (const l of r.lines) out.push(l.toString('latin1'));
+  }
+  return out;
+}
+
+/** FW_SEARCH_ALL / FW_MSG_SEARCH / SNORT_SID_STR as loadConfig leaves them. */
+export function filterSpecFromConfig(cfg: PsadConfig): FilterSpec {
+  return {
+    searchAll: cfg.get('FW_SEARCH_ALL') !== 'N',
+    patterns: [...cfg.fwSearch],
+    sidStr: cfg.opt('SNORT_SID_STR', ''),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Shared by kmsgsd and psadwatchd.
+
+export interface DaemonArgs {
+  configFile: string;
+  overrides: string[];
+  dump: boolean;
+  help: boolean;
+  version: boolean;
+  noDaemon: boolean;
+}
+
+const DAEMON_OPTS: OptSpec[] = [
+  { name: 'c', type: 'string', key: 'config' },
+  { name: 'config', type: 'string', key: 'config' },
+  { name: 'O', type: 'string', key: 'override' },
+  { name: 'Override-config', type: 'string', key: 'override' },
+  { name: 'D', type: 'flag', key: 'dump' },
+  { name: 'Dump-conf', type: 'flag', key: 'dump' },
+  { name: 'h', type: 'flag', key: 'help' },
+  { name: 'help', type: 'flag', key: 'help' },
+  { name: 'V', type: 'flag', key: 'version' },
+  { name: 'Version', type: 'flag', key: 'version' },
+  { name: 'no-daemon', type: 'flag', key: 'noDaemon' },
+];
+
+/** Parses the daemons' command line; errors are returned as texts. */
+export function parseDaemonArgs(argv: readonly string[]): { args: DaemonArgs; errors: string[] } {
+  const p = getopt(argv, DAEMON_OPTS);
+  const errors = [...p.errors];
+  for (const r of p.rest) errors.push(`Unexpected argument: ${r}`);
+  const v = p.values;
+  const cfgText = v.has('config') ? String(v.get('config')) : DEFAULT_CONFIG;
+  const ovrText = v.has('override') ? String(v.get('override')) : '';
+  const overrides = ovrText.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return {
+    args: {
+      configFile: path.resolve(cfgText || DEFAULT_CONFIG),
+      overrides: overrides.map((f) => path.resolve(f)),
+      dump: v.get('dump') === true,
+      help: v.get('help') === true,
+      version: v.get('version') === true,
+      noDaemon: v.get('noDaemon') === true,
+    },
+    errors,
+  };
+}
+
+export function daemonUsage(prog: string, what: string): string {
+  return `${prog} - ${what} (psad v${PSAD_VERSION}, Node.js port)
+
+Usage: ${prog} [options]
+
+Options:
+  -c <file>            config file (default ${DEFAULT_CONFIG})
+  -O <file1,file2,...> override files, read before the config file (first definition wins)
+  -D                   print the configuration values ${prog} uses on stderr and exit
+  -h                   print this help and exit
+  -V                   print the version and exit
+  --no-daemon          stay in the foreground (for systemd and tests)
+`;
+}
+
+export function daemonVersion(prog: string): string {
+  return `[+] ${prog} v${PSAD_VERSION} (psad Node.js port)\n`;
+}
+
+/** The syslog channel of a daemon: ident psad(<prog>), SYSLOG_FACILITY/PRIORITY, SYSLOG_SOCKET or /dev/log. */
+export function syslogOptions(cfg: PsadConfig, prog: string) {
+  return {
+    ident: `psad(${prog})`,
+    priority: syslogPriority(cfg.opt('SYSLOG_FACILITY', 'LOG_LOCAL7'), cfg.opt('SYSLOG_PRIORITY', 'LOG_INFO')),
+    socket: cfg.opt('SYSLOG_SOCKET', '/dev/log'),
+    enabled: true,
+  };
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof PsadError) return e.message;
+  const err = e as NodeJS.ErrnoException;
+  return err && err.message ? err.message : String(e);
+}
+
+/**
+ * The common start of both daemons: options, config, single instance,
+ * daemonizing. Returns the config and arguments to run with, or null after
+ * setting process.exitCode (help, version, dump, errors, daemon parent).
+ */
+export async function daemonStart(
+  prog: string,
+  what: string,
+  argv: readonly string[],
+  opts: {
+    load: (a: DaemonArgs) => PsadConfig;
+    pidFileVar: string;
+    dump: (cfg: PsadConfig) => string[];
+    /** checks done before daemonizing, so that errors reach the terminal */
+    prepare: (cfg: PsadConfig) => void;
+  },
+): Promise<{ cfg: PsadConfig; args: DaemonArgs } | null> {
+  const { args, errors } = parseDaemonArgs(argv);
+  if (errors.length) {
+    for (const e of errors) process.stderr.write(`${e}\n`);
+    process.stderr.write(`[*] See '${prog} -h' for usage information\n`);
+    process.exitCode = 1;
+    return null;
+  }
+  if (args.help) {
+    process.stdout.write(daemonUsage(prog, what));
+    process.exitCode = 0;
+    return null;
+  }
+  if (args.version) {
+    process.stdout.write(daemonVersion(prog));
+    process.exitCode = 0;
+    return null;
+  }
+  let cfg: PsadConfig;
+  try {
+    cfg = opts.load(args);
+    if (args.dump) {
+      process.stderr.write(opts.dump(cfg).map((l) => `${l}\n`).join(''));
+      process.exitCode = 0;
+      return null;
+    }
+    const pidFile = cfg.get(opts.pidFileVar);
+    const other = runningPid(pidFile);
+    if (other && other !== process.pid) {
+      process.stderr.write(`[*] ${prog} is already running as pid: ${other}\n`);
+      process.exitCode = 1;
+      return null;
+    }
+    fs.mkdirSync(path.dirname(pidFile), { recursive: true, mode: 0o700 });
+    opts.prepare(cfg);
+    if (!args.noDaemon && !isDaemonChild()) {
+      const code = await daemonize(pidFile);
+      if (code !== 0) process.stderr.write(`[*] ${prog}: the background process did not start (exit status ${code}); see the system log\n`);
+      process.exitCode = code;
+      return null;
+    }
+  } catch (e) {
+    process.stderr.write(`[*] ${errorText(e)}\n`);
+    process.exitCode = e instanceof PsadError ? e.exitCode : 1;
+    return null;
+  }
+  if (isDaemonChild()) {
+    try {
+      process.chdir('/');
+    } catch {
+      /* stay */
+    }
+  }
+  return { cfg, args };
+}
+
+// ---------------------------------------------------------------------------
+// kmsgsd
+
+/** Creates the FIFO (0600, parents 0700) if missing; refuses a path that is something else. */
+export function ensureFifo(fifo: string): void {
+  let st: fs.Stats | null = null;
+  try {
+    st = fs.statSync(fifo);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new PsadError(`Could not check the FIFO ${fifo}: ${errorText(e)}`);
+  }
+  if (st) {
+    if (!st.isFIFO()) throw new PsadError(`${fifo} exists but is not a named pipe (FIFO); remove it or set PSAD_FIFO_FILE to another path.`);
+    return;
+  }
+  fs.mkdirSync(path.dirname(fifo), { recursive: true, mode: 0o700 });
+  const r = spawnSync('mkfifo', ['-m', '600', '--', fifo], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.error || r.status !== 0) {
+    const why = r.error ? r.error.message : (r.stderr || `exit status ${r.status}`).trim();
+    throw new PsadError(`Could not create the FIFO ${fifo}: ${why}`);
+  }
+  if (!fs.statSync(fifo).isFIFO()) throw new PsadError(`${fifo} was created but is not a FIFO.`);
+}
+
+function loadKmsgsdConfig(a: DaemonArgs): PsadConfig {
+  return loadConfig({ configFile: a.configFile, overrideFiles: a.overrides });
+}
+
+function kmsgsdDump(cfg: PsadConfig): string[] {
+  const out: string[] = [];
+  for (const n of ['INSTALL_ROOT', 'PSAD_DIR', 'PSAD_RUN_DIR', 'PSAD_FIFO_DIR', 'PSAD_FIFO_FILE', 'FW_DATA_FILE', 'KMSGSD_PID_FILE', 'SNORT_SID_STR', 'FW_SEARCH_ALL']) {
+    out.push(`${n} ${cfg.opt(n, '')}`);
+  }
+  if (cfg.get('FW_SEARCH_ALL') === 'N') for (const s of cfg.fwSearch) out.push(`FW_MSG_SEARCH ${s}`);
+  const so = syslogOptions(cfg, 'kmsgsd');
+  out.push(`SYSLOG_FACILITY ${cfg.opt('SYSLOG_FACILITY', 'LOG_LOCAL7')}`);
+  out.push(`SYSLOG_PRIORITY ${cfg.opt('SYSLOG_PRIORITY', 'LOG_INFO')}`);
+  out.push(`SYSLOG_SOCKET ${so.socket}`);
+  return out;
+}
+
+/** Opens a FIFO without blocking and so that it never reports end of file. */
+function openFifo(fifo: string): { fd: number; ino: number; dev: number } {
+  const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+  const st = fs.fstatSync(fd);
+  if (!st.isFIFO()) {
+    fs.closeSync(fd);
+    throw new PsadError(`${fifo} is not a FIFO.`);
+  }
+  return { fd, ino: st.ino, dev: st.dev };
+}
+
+class Kmsgsd {
+  private filter: CompiledFilter;
+  private readonly syslog: Syslog;
+  private fifoPath: string;
+  private fifo: { fd: number; ino: number; dev: number; sock: net.Socket } | null = null;
+  private fifoRetry: NodeJS.Timeout | null = null;
+  private dataPath: string;
+  private dataFd = -1;
+  private dataIno = 0;
+  private dataDev = 0;
+  private lastInodeCheck = 0;
+  private carry: Carry = EMPTY_CARRY;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private flushQueued = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  /** a write/open problem has been logged and not yet cleared */
+  private failing = false;
+  private dropped = 0;
+  private stopping = false;
+  private readonly readBuf = Buffer.allocUnsafe(1 << 16);
+
+  constructor(private cfg: PsadConfig, private readonly args: DaemonArgs, private readonly pidFile: string) {
+    this.filter = compileFilter(filterSpecFromConfig(cfg));
+    this.syslog = new Syslog(syslogOptions(cfg, 'kmsgsd'));
+    this.fifoPath = cfg.get('PSAD_FIFO_FILE');
+    this.dataPath = cfg.get('FW_DATA_FILE');
+  }
+
+  start(): void {
+    ensureFifo(this.fifoPath);
+    this.attachFifo(openFifo(this.fifoPath));
+    if (!this.openData()) throw new PsadError(`Could not open ${this.dataPath} for writing.`);
+    writePidFile(this.pidFile);
+    process.on('SIGHUP', () => this.hup());
+    process.on('SIGTERM', () => void this.stop('SIGTERM'));
+    process.on('SIGINT', () => void this.stop('SIGINT'));
+  }
+
+  private log(msg: string): void {
+    this.syslog.log(msg);
+  }
+
+  // --- the FIFO
+
+  private attachFifo(h: { fd: number; ino: number; dev: number }): void {
+    const sock = new net.Socket({ fd: h.fd, readable: true, writable: false });
+    const entry = { ...h, sock };
+    sock.on('data', (chunk: Buffer) => {
+      if (this.fifo === entry) this.onData(chunk);
+    });
+    const lost = (why: string) => {
+      if (this.fifo !== entry || this.stopping) return;
+      this.log(`reading ${this.fifoPath} failed (${why}); reopening it`);
+      this.fifo = null;
+      sock.destroy();
+      this.scheduleFifoReopen();
+    };
+    sock.on('error', (e) => lost(errorText(e)));
+    sock.on('end', () => lost('end of file'));
+    this.fifo = entry;
+  }
+
+  private scheduleFifoReopen(): void {
+    if (this.fifoRetry) return;
+    this.fifoRetry = setTimeout(() => {
+      this.fifoRetry = null;
+      if (this.stopping || this.fifo) return;
+      try {
+        ensureFifo(this.fifoPath);
+        this.attachFifo(openFifo(this.fifoPath));
+      } catch (e) {
+        this.log(`could not reopen ${this.fifoPath}: ${errorText(e)}`);
+        this.scheduleFifoReopen();
+      }
+    }, 1000);
+  }
+
+  /** Reads what is in the FIFO right now, without waiting (before switching or exiting). */
+  private drainFifo(): void {
+    if (!this.fifo) return;
+    for (let i = 0; i < 4096; i++) {
+      let n: number;
+      try {
+        n = fs.readSync(this.fifo.fd, this.readBuf, 0, this.readBuf.length, null);
+      } catch {
+        return; // EAGAIN: empty
+      }
+      if (n <= 0) return;
+      this.onData(Buffer.from(this.readBuf.subarray(0, n)));
+    }
+  }
+
+  private closeFifo(): void {
+    if (!this.fifo) return;
+    const f = this.fifo;
+    this.fifo = null;
+    f.sock.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    const r = processChunk(this.carry, chunk, this.filter);
+    this.carry = r.carry;
+    if (r.oversized) this.log(`dropped ${r.oversized} line(s) longer than ${MAX_LINE} bytes read from ${this.fifoPath}`);
+    if (r.lines.length) {
+      this.enqueue(r.lines);
+      this.queueFlush();
+    }
+  }
+
+  // --- the data file
+
+  private enqueue(lines: Buffer[]): void {
+    for (const l of lines) {
+      if (this.pendingBytes + l.length > MAX_PENDING) {
+        this.dropped++;
+        continue;
+      }
+      this.pending.push(l);
+      this.pendingBytes += l.length;
+    }
+  }
+
+  private queueFlush(): void {
+    if (this.flushQueued || this.retryTimer) return;
+    this.flushQueued = true;
+    setImmediate(() => {
+      this.flushQueued = false;
+      this.flush();
+    });
+  }
+
+  private openData(): boolean {
+    try {
+      fs.mkdirSync(path.dirname(this.dataPath), { recursive: true, mode: 0o700 });
+      const fd = fs.openSync(this.dataPath, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600);
+      const st = fs.fstatSync(fd);
+      this.dataFd = fd;
+      this.dataIno = st.ino;
+      this.dataDev = st.dev;
+      this.lastInodeCheck = Date.now();
+      return true;
+    } catch (e) {
+      this.problem(`could not open ${this.dataPath} for writing: ${errorText(e)}`);
+      return false;
+    }
+  }
+
+  private closeData(): void {
+    if (this.dataFd < 0) return;
+    try {
+      fs.closeSync(this.dataFd);
+    } catch {
+      /* nothing to do */
+    }
+    this.dataFd = -1;
+  }
+
+  /** Reopens the data file when it was removed or replaced (checked at most once a second). */
+  private checkData(force = false): void {
+    if (this.dataFd < 0) return;
+    const now = Date.now();
+    if (!force && now - this.lastInodeCheck < 1000) return;
+    this.lastInodeCheck = now;
+    let st: fs.Stats | null = null;
+    try {
+      st = fs.statSync(this.dataPath);
+    } catch {
+      st = null;
+    }
+    if (!st || st.ino !== this.dataIno || st.dev !== this.dataDev) this.closeData();
+  }
+
+  private problem(msg: string): void {
+    if (!this.failing) this.log(msg);
+    this.failing = true;
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.stopping) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.flush();
+    }, 1000);
+  }
+
+  /** Writes the pending lines; on a problem keeps them and retries in a second. Returns true when all are written. */
+  private flush(): boolean {
+    if (this.pending.length === 0) return true;
+    this.checkData();
+    if (this.dataFd < 0 && !this.openData()) {
+      this.scheduleRetry();
+      return false;
+    }
+    const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    let off = 0;
+    try {
+      while (off < buf.length) off += fs.writeSync(this.dataFd, buf, off, buf.length - off);
+    } catch (e) {
+      const rest = buf.subarray(off);
+      this.pending = [rest];
+      this.pendingBytes = rest.length;
+      this.problem(`could not write to ${this.dataPath}: ${errorText(e)}; keeping the lines and retrying`);
+      this.closeData();
+      this.scheduleRetry();
+      return false;
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.failing || this.dropped) {
+      const lost = this.dropped ? ` (${this.dropped} line(s) were dropped while it was not writable)` : '';
+      this.log(`writing to ${this.dataPath} again${lost}`);
+      this.failing = false;
+      this.dropped = 0;
+    }
+    return true;
+  }
+
+  // --- signals
+
+  private hup(): void {
+    if (this.stopping) return;
+    let next: PsadConfig | null = null;
+    try {
+      next = loadKmsgsdConfig(this.args);
+    } catch (e) {
+      this.log(`could not re-read ${this.args.configFile}: ${errorText(e)}; keeping the previous configuration`);
+    }
+    // lines read so far go out under the old settings, to the old file
+    this.flush();
+    if (next) {
+      this.cfg = next;
+      this.filter = compileFilter(filterSpecFromConfig(next));
+      this.syslog.reconfigure(syslogOptions(next, 'kmsgsd'));
+      this.dataPath = next.get('FW_DATA_FILE');
+    }
+    this.closeData();
+    this.failing = false;
+    if (!this.openData()) this.scheduleRetry();
+    const fifoPath = next ? next.get('PSAD_FIFO_FILE') : this.fifoPath;
+    this.switchFifo(fifoPath);
+    this.log('received HUP signal');
+    this.queueFlush();
+  }
+
+  /** Uses the FIFO at `fifoPath` (new path, or the same path replaced/removed). */
+  private switchFifo(fifoPath: string): void {
+    let same = fifoPath === this.fifoPath && this.fifo !== null;
+    if (same && this.fifo) {
+      try {
+        const st = fs.statSync(fifoPath);
+        same = st.ino === this.fifo.ino && st.dev === this.fifo.dev;
+      } catch {
+        same = false;
+      }
+    }
+    if (same) return;
+    let h: { fd: number; ino: number; dev: number };
+    try {
+      ensureFifo(fifoPath);
+      h = openFifo(fifoPath);
+    } catch (e) {
+      this.log(`could not use ${fifoPath}: ${errorText(e)}; still reading ${this.fifoPath}`);
+      return;
+    }
+    this.drainFifo();
+    this.closeFifo();
+    this.fifoPath = fifoPath;
+    this.attachFifo(h);
+  }
+
+  async stop(sig: string): Promise<void> {
+    if (this.stopping) return;
+    this.drainFifo();
+    this.stopping = true;
+    const last = finishCarry(this.carry, this.filter);
+    this.carry = EMPTY_CARRY;
+    if (last) this.enqueue([last]);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (!this.flush()) {
+      // one more attempt on a freshly opened file
+      this.closeData();
+      if (!this.flush()) this.log(`exiting on ${sig} with ${this.pendingBytes} bytes of lines not written to ${this.dataPath}`);
+    }
+    this.closeData();
+    this.closeFifo();
+    removeOwnPidFile(this.pidFile);
+    await Promise.race([this.syslog.flush(), new Promise((r) => setTimeout(r, 1000))]);
+    process.exit(0);
+  }
+
+  fatal(e: unknown): void {
+    this.log(`exiting on an internal error: ${errorText(e)}`);
+    removeOwnPidFile(this.pidFile);
+    void Promise.race([this.syslog.flush(), new Promise((r) => setTimeout(r, 500))]).then(() => process.exit(70));
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const started = await daemonStart('kmsgsd', 'copies firewall messages from the psad FIFO to FW_DATA_FILE', argv, {
+    load: loadKmsgsdConfig,
+    pidFileVar: 'KMSGSD_PID_FILE',
+    dump: kmsgsdDump,
+    prepare: (cfg) => {
+      // errors reach the terminal before the process goes to the background
+      const fifo = cfg.get('PSAD_FIFO_FILE');
+      ensureFifo(fifo);
+      fs.closeSync(openFifo(fifo).fd);
+    },
+  });
+  if (!started) return;
+  const { cfg, args } = started;
+  const pidFile = cfg.get('KMSGSD_PID_FILE');
+  const d = new Kmsgsd(cfg, args, pidFile);
+  try {
+    d.start();
+  } catch (e) {
+    process.stderr.write(`[*] ${errorText(e)}\n`);
+    new Syslog(syslogOptions(cfg, 'kmsgsd')).log(`could not start: ${errorText(e)}`);
+    removeOwnPidFile(pidFile);
+    process.exitCode = e instanceof PsadError ? e.exitCode : 1;
+    setTimeout(() => process.exit(), 200);
+    return;
+  }
+  process.on('uncaughtException', (e) => d.fatal(e));
+}
+
+export function run(): void {
+  main(process.argv.slice(2)).catch((e) => {
+    process.stderr.write(`[*] kmsgsd: internal error: ${errorText(e)}\n`);
+    process.exit(70);
+  });
+}

@@ -1,0 +1,814 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawn, spawnSync, ChildProcess } from 'child_process';
+import { PsadConfig, loadConfig } from '../config/config';
+import { PsadError } from '../config/errors';
+import { resolveCommands } from '../config/commands';
+import { Engine } from '../engine/engine';
+import { Batch } from '../engine/state';
+import { Packet } from '../ingest/packet';
+import { parseLine, PKT_ERROR, PKT_IGNORE, ParserOptions, ParserState, newParserState } from '../ingest/parse';
+import { scanLogr, AlertState, AlertSink } from '../alert/scan-logr';
+import { alertSettings } from '../alert/settings';
+import { Syslog, syslogPriority } from '../alert/syslog';
+import { Mailer } from '../alert/mailer';
+import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags, DataTables } from '../cli/runtime';
+import { alertData } from '../cli/alert-io';
+import { PSAD_VERSION } from '../report/status-report';
+import { writePidFile, runningPid, removeOwnPidFile } from './pidfile';
+import { daemonize, isDaemonChild } from './daemonize';
+import { StatusFilePaths, writeCounters, writeTopFiles, dshieldCounterText, importScanData, isSourceDirName } from './status-files';
+import { listeningPorts } from './local-info';
+import { Resolver } from './resolver';
+import { dumpScanState } from './scan-dump';
+
+/** Command-line settings of the daemon. */
+export interface DaemonFlags {
+  configFile: string;
+  overrides: string[];
+  /** the original arguments (saved to PSAD_CMDLINE_FILE) */
+  argv: string[];
+  noDaemon: boolean;
+  debug: boolean;
+  noKmsgsd: boolean;
+  logServer: boolean;
+  noFwcheck: boolean;
+  /** -I/--Interval (0 = from config) */
+  interval: number;
+  /** -m/--messages-file */
+  messagesFile: string;
+  noNetstat: boolean;
+  noRdns: boolean;
+  noWhois: boolean;
+  noIptErrors: boolean;
+  testMode: boolean;
+  runtime: RuntimeFlags;
+  /** applies -O/--signatures/... overrides to a freshly loaded config */
+  applyCmdline: (cfg: PsadConfig) => void;
+}
+
+function mkdirp(dir: string): void {
+  if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+function truncate(file: string): void {
+  fs.writeFileSync(file, '', { mode: 0o600 });
+}
+
+function isFifo(p: string): boolean {
+  try {
+    return fs.statSync(p).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
+/** The processes whose command name is exactly `name` (from /proc). */
+export function pidsByName(name: string): number[] {
+  const out: number[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${d}/comm`, 'latin1').trim() === name) out.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/**
+ * The psad daemon: reads new firewall lines every CHECK_INTERVAL from the
+ * data file (or a command such as journalctl), runs them through the engine
+ * as one batch, writes the per-IP files and status files, sends alerts, and
+ * keeps its state across HUP.
+ */
+export class PsadDaemon {
+  cfg!: PsadConfig;
+  tables!: DataTables;
+  engine!: Engine;
+  popts!: ParserOptions;
+  readonly pstate: ParserState = newParserState();
+  readonly alertState = new AlertState();
+  syslog!: Syslog;
+  mailer!: Mailer;
+  resolver!: Resolver;
+  private dataFile = '';
+  private fd = -1;
+  private pos = 0;
+  private inode = 0;
+  private partial = '';
+  private hupFlag = false;
+  private usr1Flag = false;
+  private stopping = false;
+  private intervalCtr = 0;
+  private lastDiskCheck = 0;
+  private diskFailures = 0;
+  private localPorts = new Map<string, Set<number>>();
+  private readChild: ChildProcess | null = null;
+  private readLines: string[] = [];
+  private readCatchUp = true;
+  private readBuf = '';
+  private timer: NodeJS.Timeout | null = null;
+  private wake: (() => void) | null = null;
+  private dshieldEmails = 0;
+  private dshieldPackets = 0;
+
+  constructor(private readonly flags: DaemonFlags) {}
+
+  private log(msg: string): void {
+    this.syslog.log(msg);
+    if (this.flags.debug) process.stderr.write(`[+] ${msg}\n`);
+  }
+
+  private paths(): StatusFilePaths {
+    const c = this.cfg;
+    return {
+      packetCounter: c.get('PACKET_COUNTER_FILE'),
+      prefixCounter: c.get('IPT_PREFIX_COUNTER_FILE'),
+      dshieldCounter: c.get('DSHIELD_COUNTER_FILE'),
+      topPorts: c.get('TOP_SCANNED_PORTS_FILE'),
+      topSigs: c.get('TOP_SIGS_FILE'),
+      topAttackers: c.get('TOP_ATTACKERS_FILE'),
+    };
+  }
+
+  private get checkInterval(): number {
+    const n = this.flags.interval || this.cfg.num('CHECK_INTERVAL');
+    return n > 0 ? n : 5;
+  }
+
+  /** Loads config and data (at start and on HUP); the scan state is kept. */
+  private init(cfg: PsadConfig): void {
+    const f = this.flags;
+    resolveCommands(cfg, { noWhois: f.noWhois });
+    if (f.logServer) cfg.set('ENABLE_AUTO_IDS', 'N');
+    if (f.interval) cfg.set('CHECK_INTERVAL', String(f.interval));
+    const tables = loadDataTables(cfg, f.runtime, (m) => this.log(m));
+    const localNets = localNetworks(cfg, false, (m) => this.log(m));
+    const eopts = engineOptions(cfg, f.runtime, localNets);
+    const edata = engineData(tables);
+    const popts = parserOptions(cfg, f.runtime, tables, (m) => this.log(m));
+    this.cfg = cfg;
+    this.tables = tables;
+    this.popts = popts;
+    if (this.engine) {
+      this.engine.opts = eopts;
+      this.engine.data = edata;
+    } else this.engine = new Engine(eopts, edata);
+    const methods = cfg.get('ALERTING_METHODS');
+    const syslogOpts = {
+      ident: cfg.get('SYSLOG_IDENTITY'),
+      priority: syslogPriority(cfg.get('SYSLOG_FACILITY'), cfg.get('SYSLOG_PRIORITY')),
+      socket: cfg.opt('SYSLOG_SOCKET', '/dev/log'),
+      enabled: !f.testMode && !/no.?syslog/i.test(methods),
+    };
+    if (this.syslog) this.syslog.reconfigure(syslogOpts);
+    else this.syslog = new Syslog(syslogOpts);
+    const mailOpts = {
+      mailCmd: cfg.cmd('mail') ?? '/usr/bin/mail',
+      addresses: cfg.get('EMAIL_ADDRESSES'),
+      appendHeader: cfg.get('EMAIL_APPEND_HEADER'),
+      enabled: !f.testMode && !/no.?e?mail/i.test(methods),
+      onError: (m: string) => this.log(m),
+    };
+    if (this.mailer) this.mailer.reconfigure(mailOpts);
+    else this.mailer = new Mailer(mailOpts);
+    const resOpts = {
+      dnsThreshold: cfg.num('DNS_LOOKUP_THRESHOLD'),
+      whoisThreshold: cfg.num('WHOIS_LOOKUP_THRESHOLD'),
+      whoisTimeout: cfg.num('WHOIS_TIMEOUT') || 60,
+      whoisCmd: cfg.cmd('whois') ?? '/usr/bin/whois',
+      dnsTimeoutMs: 2000,
+    };
+    if (this.resolver) this.resolver.reconfigure(resOpts);
+    else this.resolver = new Resolver(resOpts);
+    if (cfg.get('ENABLE_DSHIELD_ALERTS') === 'Y') this.log('warning: DShield reporting is not available in this version of psad-node');
+  }
+
+  private selectDataFile(): string {
+    const c = this.cfg;
+    if (this.flags.messagesFile) return this.flags.messagesFile;
+    if (/ulog/i.test(c.get('SYSLOG_DAEMON'))) return c.get('ULOG_DATA_FILE');
+    if (c.get('ENABLE_SYSLOG_FILE') === 'Y') return c.get('IPT_SYSLOG_FILE');
+    return c.get('FW_DATA_FILE');
+  }
+
+  private get readCmdMode(): boolean {
+    return this.cfg.get('ENABLE_FW_MSG_READ_CMD') === 'Y';
+  }
+
+  /** AUTO_DETECT_JOURNALCTL: journald runs as root -> read from FW_MSG_READ_CMD. */
+  private detectJournald(): void {
+    const c = this.cfg;
+    let running = false;
+    for (const pid of pidsByName('systemd-journal')) {
+      try {
+        if (fs.statSync(`/proc/${pid}`).uid === 0) running = true;
+      } catch { /* gone */ }
+    }
+    if (c.get('AUTO_DETECT_JOURNALCTL') === 'Y') {
+      c.set('ENABLE_FW_MSG_READ_CMD', running ? 'Y' : 'N');
+    } else if (c.get('ENABLE_FW_MSG_READ_CMD') === 'Y') {
+      const cmd = c.get('FW_MSG_READ_CMD');
+      try {
+        fs.accessSync(cmd, fs.constants.X_OK);
+      } catch {
+        throw new PsadError(`Could not find/execute FW_MSG_READ_CMD: ${cmd}`);
+      }
+      if (!running) this.log('warning: it looks like systemd-journald is not running, but ENABLE_FW_MSG_READ_CMD is enabled.');
+    } else if (running) {
+      this.log('warning: it looks like systemd-journald is running, but ENABLE_FW_MSG_READ_CMD is not enabled.');
+    }
+  }
+
+  /** psad's setup(): directories, the FIFO, the data file, counter files, syslog config. */
+  private setup(firstTime: boolean): void {
+    const c = this.cfg;
+    for (const k of ['PSAD_DIR', 'PSAD_RUN_DIR', 'PSAD_FIFO_DIR', 'PSAD_CONF_DIR', 'CONF_ARCHIVE_DIR', 'PSAD_ERR_DIR']) mkdirp(c.get(k));
+    const fifo = c.get('PSAD_FIFO_FILE');
+    if (!isFifo(fifo)) {
+      mkdirp(path.dirname(fifo));
+      if (!fs.existsSync(fifo)) spawnSync('mkfifo', ['-m', '600', fifo]);
+    }
+    if (!firstTime) return;
+    this.dataFile = this.selectDataFile();
+    let restartKmsgsd = false;
+    if (c.get('TRUNCATE_FWDATA') === 'Y' && c.get('ENABLE_SYSLOG_FILE') !== 'Y' && !this.flags.messagesFile) {
+      mkdirp(path.dirname(this.dataFile));
+      truncate(this.dataFile);
+      restartKmsgsd = true;
+    } else if (!fs.existsSync(this.dataFile)) {
+      mkdirp(path.dirname(this.dataFile));
+      truncate(this.dataFile);
+    }
+    if (restartKmsgsd) {
+      const pid = runningPid(c.get('KMSGSD_PID_FILE'));
+      if (pid) {
+        this.log('restarting kmsgsd since TRUNCATE_FWDATA is enabled');
+        try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+      }
+    }
+    const sock = c.get('AUTO_IPT_SOCK');
+    if (fs.existsSync(sock)) fs.rmSync(sock, { force: true });
+    if (c.get('IMPORT_OLD_SCANS') === 'N') {
+      const p = this.paths();
+      for (const f of [p.packetCounter, p.prefixCounter, p.dshieldCounter, p.topSigs, p.topPorts, p.topAttackers]) truncate(f);
+    }
+    if (c.get('ENABLE_SYSLOG_FILE') !== 'Y') {
+      try { fs.chmodSync(this.dataFile, 0o600); } catch { /* fine */ }
+    }
+    if (fs.existsSync(c.get('FW_ERROR_LOG'))) fs.chmodSync(c.get('FW_ERROR_LOG'), 0o600);
+    if (c.get('ENABLE_SYSLOG_FILE') !== 'Y' && !/ulog/i.test(c.get('SYSLOG_DAEMON'))) this.configureSyslogDaemon();
+  }
+
+  /** Makes the system logger write kern.info into the FIFO (ENABLE_SYSLOG_FILE=N). */
+  private configureSyslogDaemon(): void {
+    const c = this.cfg;
+    const fifo = c.get('PSAD_FIFO_FILE');
+    const daemon = c.get('SYSLOG_DAEMON');
+    const confs = ['ETC_SYSLOG_CONF', 'ETC_RSYSLOG_CONF', 'ETC_SYSLOGNG_CONF', 'ETC_METALOG_CONF'].map((k) => c.opt(k, ''));
+    if (!confs.some((f) => f && fs.existsSync(f))) throw new PsadError('No system logger config file could be found.');
+    const confVar = daemon === 'rsyslogd' ? 'ETC_RSYSLOG_CONF' : daemon === 'syslog-ng' ? 'ETC_SYSLOGNG_CONF'
+      : daemon === 'metalog' ? 'ETC_METALOG_CONF' : 'ETC_SYSLOG_CONF';
+    const file = c.opt(confVar, '');
+    if (!file || !fs.existsSync(file)) {
+      this.mailer.send(`${c.get('MAIL_ERROR_PREFIX')} ${file} does not exist, check SYSLOG_DAEMON setting on ${c.get('HOSTNAME')}`, '');
+      return;
+    }
+    const text = fs.readFileSync(file, 'latin1');
+    if (!fs.existsSync(`${file}.orig`)) fs.copyFileSync(file, `${file}.orig`);
+    const esc = fifo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const hup = (name: string) => {
+      for (const pid of pidsByName(name)) {
+        try { process.kill(pid, 'SIGHUP'); } catch { /* gone */ }
+      }
+    };
+    if (daemon === 'syslog-ng') {
+      const lines = text.split('\n').filter((l) => !/^\s*#/.test(l));
+      if (lines.some((l) => l.includes(fifo) || /psadfifo/.test(l))) return;
+      fs.appendFileSync(file, `\nsource psadsrc { unix-stream("/dev/log"); internal(); pipe("/proc/kmsg"); };\n`
+        + 'filter f_psad { facility(kern) and match("IN=") and match("OUT="); };\n'
+        + `destination psadpipe { pipe("${fifo}"); };\n`
+        + 'log { source(psadsrc); filter(f_psad); destination(psadpipe); };\n');
+      this.log(`reconfiguring syslog-ng to write kern.info messages to ${fifo}`);
+      hup('syslog-ng');
+      return;
+    }
+    if (daemon === 'metalog') {
+      throw new PsadError('SYSLOG_DAEMON metalog cannot be reconfigured automatically; make metalog write kern messages to the FIFO by hand.');
+    }
+    if (new RegExp(`\\|\\s*${esc}`).test(text)) return;
+    const kept = text.split('\n').filter((l) => !/psadfifo/i.test(l)).join('\n');
+    fs.writeFileSync(file, `${kept}\n### Send kern.info messages to psadfifo for analysis by kmsgsd\nkern.info\t\t|${fifo}\n`);
+    this.log(`reconfiguring ${daemon} to write kern.info messages to ${fifo}`);
+    // psad 2.4.6 HUPs syslogd even when the daemon is rsyslogd (R12)
+    hup(daemon === 'rsyslogd' ? 'rsyslogd' : 'syslogd');
+  }
+
+  /** Starts kmsgsd or psadwatchd as `<cmd> -c <config> [-O <overrides>]` and waits for it to daemonize. */
+  private startHelper(name: 'kmsgsd' | 'psadwatchd'): void {
+    const cmd = this.cfg.cmd(name)!;
+    const args = ['-c', this.flags.configFile];
+    if (this.flags.overrides.length) args.push('-O', this.flags.overrides.join(','));
+    const r = spawnSync(cmd, args, { stdio: 'ignore', timeout: 30000 });
+    if (r.error) this.log(`could not start ${name} (${cmd}): ${r.error.message}`);
+  }
+
+  private startHelpers(): void {
+    const c = this.cfg;
+    const f = this.flags;
+    const wantKmsgsd = c.get('ENABLE_SYSLOG_FILE') !== 'Y' && !f.noKmsgsd && !/ulog/i.test(c.get('SYSLOG_DAEMON')) && !f.messagesFile;
+    if (wantKmsgsd) {
+      this.startHelper('kmsgsd');
+    } else {
+      const pidFile = c.get('KMSGSD_PID_FILE');
+      const pid = runningPid(pidFile);
+      if (pid) {
+        try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+      }
+      if (fs.existsSync(pidFile)) fs.rmSync(pidFile, { force: true });
+    }
+    if (!f.debug && !f.noDaemon && c.get('ENABLE_PSADWATCHD') !== 'N') this.startHelper('psadwatchd');
+  }
+
+  /** Removes (or imports, or archives) the per-IP directories of the previous run. */
+  private previousRun(): void {
+    const c = this.cfg;
+    const dir = c.get('PSAD_DIR');
+    if (c.get('IMPORT_OLD_SCANS') === 'Y') {
+      const x = importScanData(dir, this.paths(), this.engine, {
+        emailLimitPerDst: c.get('ENABLE_EMAIL_LIMIT_PER_DST') === 'Y', dshield: c.get('ENABLE_DSHIELD_ALERTS') === 'Y',
+      });
+      for (const [p, n] of x.prefixes) this.pstate.prefixCounts.set(p, n);
+      this.dshieldEmails = x.dshieldEmails;
+      this.dshieldPackets = x.dshieldPackets;
+      let n = 0;
+      for (const s of this.engine.sources.values()) if (s.dl !== undefined) n++;
+      this.log(`imported ${n} scanning IP addresses from previous psad instance`);
+      return;
+    }
+    const archive = c.get('ENABLE_SCAN_ARCHIVE') === 'Y';
+    const archDir = c.get('SCAN_DATA_ARCHIVE_DIR');
+    if (archive) mkdirp(archDir);
+    for (const name of fs.readdirSync(dir)) {
+      const p = path.join(dir, name);
+      if (!isSourceDirName(name) || !fs.statSync(p).isDirectory()) continue;
+      if (archive) {
+        let dl = 0;
+        try { dl = Number(fs.readFileSync(path.join(p, 'danger_level'), 'latin1').trim()); } catch { /* none */ }
+        if (dl >= c.num('MIN_ARCHIVE_DANGER_LEVEL')) {
+          fs.rmSync(path.join(archDir, name), { recursive: true, force: true });
+          fs.renameSync(p, path.join(archDir, name));
+        }
+      } else fs.rmSync(p, { recursive: true, force: true });
+    }
+    if (archive && c.get('ENABLE_SYSLOG_FILE') !== 'Y') {
+      const fa = path.join(archDir, 'fwdata_archive');
+      try {
+        if (fs.statSync(fa).size > 2367766) truncate(fa);
+      } catch { /* none yet */ }
+      try {
+        fs.appendFileSync(fa, fs.readFileSync(this.dataFile));
+      } catch { /* no data file */ }
+    }
+  }
+
+  /** Opens the data file at its end (existing content is not analysed). */
+  private openDataFile(atEnd: boolean): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+    this.partial = '';
+    try {
+      this.fd = fs.openSync(this.dataFile, 'r');
+      const st = fs.fstatSync(this.fd);
+      this.inode = st.ino;
+      this.pos = atEnd ? st.size : 0;
+    } catch (e) {
+      this.log(`could not open ${this.dataFile}: ${(e as Error).message}`);
+      this.fd = -1;
+      this.pos = 0;
+      this.inode = 0;
+    }
+  }
+
+  /** Reads everything new in the data file; a partial last line waits for its end. */
+  private readNew(lines: string[]): void {
+    if (this.fd < 0) {
+      if (fs.existsSync(this.dataFile)) this.openDataFile(false);
+      if (this.fd < 0) return;
+    }
+    const drain = () => {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (;;) {
+        let n = 0;
+        try {
+          n = fs.readSync(this.fd, buf, 0, buf.length, this.pos);
+        } catch (e) {
+          this.log(`could not read ${this.dataFile}: ${(e as Error).message}`);
+          return;
+        }
+        if (n <= 0) return;
+        this.pos += n;
+        const text = this.partial + buf.toString('latin1', 0, n);
+        const parts = text.split('\n');
+        this.partial = parts.pop()!;
+        for (const p of parts) lines.push(p);
+        if (this.partial.length > 4 << 20) {
+          // a line without end this long is not a log line: keep it as one
+          lines.push(this.partial);
+          this.partial = '';
+        }
+      }
+    };
+    let st: fs.Stats | null = null;
+    try {
+      st = fs.statSync(this.dataFile);
+    } catch {
+      st = null;
+    }
+    if (st && st.ino === this.inode && st.size < this.pos) {
+      // truncated in place: read the new content from the start
+      this.pos = 0;
+      this.partial = '';
+    }
+    drain();
+    if (st && st.ino !== this.inode) {
+      // rotated: finish the old file, then read the new one from its start (psad 2.4.6 skipped both, R11)
+      this.log(`iptables syslog file ${this.dataFile} shrank or was rotated, so re-opening`);
+      if (this.partial) {
+        lines.push(this.partial);
+        this.partial = '';
+      }
+      this.openDataFile(false);
+      drain();
+    }
+  }
+
+  /** FW_MSG_READ_CMD (journalctl -f -k): lines from the command's output, restarted when it exits. */
+  private startReadCmd(): void {
+    const c = this.cfg;
+    const argv = [c.get('FW_MSG_READ_CMD')];
+    if (c.get('USE_FW_MSG_READ_CMD_ARGS') === 'Y') argv.push(...c.get('FW_MSG_READ_CMD_ARGS').split(/\s+/).filter((x) => x));
+    this.readCatchUp = true;
+    this.readBuf = '';
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
+    this.readChild = child;
+    if (child.pid) writePidFile(c.get('PSAD_FW_READ_PID_FILE'), child.pid);
+    let idleTimer: NodeJS.Timeout | null = null;
+    const idle = () => {
+      // the backlog journalctl prints first is skipped, as psad does
+      if (this.readCatchUp) {
+        this.readCatchUp = false;
+        this.readLines = [];
+      }
+      this.kick();
+    };
+    child.stdout!.on('data', (d: Buffer) => {
+      const text = this.readBuf + d.toString('latin1');
+      const parts = text.split('\n');
+      this.readBuf = parts.pop()!;
+      for (const p of parts) this.readLines.push(p);
+      if (idleTimer) clearTimeout(idleTimer);
+      idleTimer = setTimeout(idle, 500);
+      const min = c.num('FW_MSG_READ_MIN_PKTS');
+      if (!this.readCatchUp && min > 0 && this.readLines.length >= min) this.kick();
+    });
+    child.on('error', (e) => this.log(`firewall logs read command '${argv.join(' ')}' failed: ${e.message}`));
+    child.on('exit', () => {
+      if (idleTimer) clearTimeout(idleTimer);
+      this.readChild = null;
+      if (this.stopping) return;
+      this.log(`firewall logs read command '${argv.join(' ')}' is not running, restarting`);
+      setTimeout(() => { if (!this.stopping) this.startReadCmd(); }, 1000);
+    });
+  }
+
+  /** Runs the next iteration now (new lines from the read command). */
+  private kick(): void {
+    if (this.wake) {
+      const w = this.wake;
+      this.wake = null;
+      w();
+    }
+  }
+
+  private sink(): AlertSink {
+    const daemon = this;
+    return {
+      mkdir: mkdirp,
+      writeFile: (file, text) => fs.writeFileSync(file, Buffer.from(text, 'latin1'), { mode: 0o600 }),
+      syslog: (m) => daemon.syslog.log(m),
+      stdout: (t) => { process.stdout.write(Buffer.from(t, 'latin1')); },
+      mail: (subject, body) => daemon.mailer.send(subject, body),
+      dns: (ip) => daemon.resolver.cachedReverse(ip),
+      whois: (ip, file) => daemon.whoisCache.get(`${ip} ${file}`) ?? ['Whois data not available!\n'],
+      externalScript: () => undefined,
+      now: () => Math.floor(Date.now() / 1000),
+    };
+  }
+
+  private readonly whoisCache = new Map<string, string[]>();
+
+  /** DNS and whois answers for the alerts of this batch, fetched in parallel. */
+  private async prefetch(batch: Batch, dnsOn: boolean, whoisOn: boolean, forceSrc: boolean, minDl: number): Promise<void> {
+    this.whoisCache.clear();
+    const jobs: Promise<unknown>[] = [];
+    const seen = new Set<string>();
+    const psadDir = this.cfg.get('PSAD_DIR');
+    const data = alertData(this.tables, this.engine);
+    for (const [src, dsts] of batch.scan) {
+      const dl = this.engine.sources.get(src)?.dl ?? 0;
+      if (!(dl >= minDl)) continue;
+      for (const dst of dsts.keys()) {
+        if (dnsOn) {
+          for (const ip of [src, dst]) {
+            if (seen.has(ip)) continue;
+            seen.add(ip);
+            jobs.push(this.resolver.reverse(ip));
+          }
+        }
+        if (whoisOn) {
+          const lookup = !forceSrc && data.isLocal(src) && !data.isLocal(dst) ? dst : src;
+          const dir = `${psadDir}/${src}`;
+          const file = `${dir}/${lookup}_whois`;
+          const key = `${lookup} ${file}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          mkdirp(dir);
+          jobs.push(this.resolver.whois(lookup, file).then((l) => this.whoisCache.set(key, l)));
+        }
+      }
+    }
+    await Promise.all(jobs);
+  }
+
+  /** One batch: parse, detect, assign levels, alerts. */
+  private async checkScan(lines: string[]): Promise<void> {
+    const batch = new Batch();
+    const errors: string[] = [];
+    const now = Math.floor(Date.now() / 1000);
+    if (this.intervalCtr % 10 === 0 && !this.flags.noNetstat) this.localPorts = listeningPorts();
+    for (const line of lines) {
+      const pkt = new Packet();
+      const rv = parseLine(line, true, pkt, this.popts, this.pstate);
+      if (rv === PKT_ERROR) {
+        errors.push(line);
+        continue;
+      }
+      if (rv === PKT_IGNORE) continue;
+      this.engine.processPacket(pkt, batch, now);
+    }
+    for (const n of this.engine.notes.splice(0)) this.log(n);
+    if (!this.flags.noIptErrors && errors.length) {
+      try {
+        fs.appendFileSync(this.cfg.get('FW_ERROR_LOG'), Buffer.from(errors.map((e) => `${e}\n`).join(''), 'latin1'), { mode: 0o600 });
+      } catch (e) {
+        this.log(`could not write ${this.cfg.get('FW_ERROR_LOG')}: ${(e as Error).message}`);
+      }
+    }
+    this.engine.assignDangerLevels(batch);
+    const f = this.flags;
+    const c = this.cfg;
+    const settings = alertSettings(c, {
+      analysisMode: false, analysisEmails: false, noDaemon: f.noDaemon, noEmailAlerts: f.testMode || /no.?e?mail/i.test(c.get('ALERTING_METHODS')),
+      noRdns: f.noRdns, noWhois: f.noWhois, noPassiveOs: f.runtime.noPassiveOs,
+    });
+    await this.prefetch(batch, settings.dnsOn, settings.whoisOn, settings.whoisForceSrcIp, settings.minDangerLevel);
+    scanLogr(this.engine, batch, settings, alertData(this.tables, this.engine, this.localPorts), this.alertState, this.sink());
+    if (batch.scanIpPairsMaxHit) this.log('scan IP pairs threshold reached');
+  }
+
+  private postScanProcessing(): void {
+    const c = this.cfg;
+    const th = c.num('TOP_SCANS_CTR_THRESHOLD');
+    try {
+      if (th === 0 || this.intervalCtr % th === 0) {
+        writeTopFiles(this.paths(), this.engine, this.tables.signatures?.bySid ?? new Map(), this.tables.fwsnort, {
+          ports: c.num('TOP_PORTS_LOG_THRESHOLD'), sigs: c.num('TOP_SIGS_LOG_THRESHOLD'), ips: c.num('TOP_IP_LOG_THRESHOLD'),
+          minDl: c.num('MIN_DANGER_LEVEL'),
+        });
+      }
+      writeCounters(this.paths(), this.engine, this.pstate.prefixCounts);
+    } catch (e) {
+      this.log(`could not write status files in ${c.get('PSAD_DIR')}: ${(e as Error).message}`);
+    }
+    const maxPct = c.num('DISK_MAX_PERCENTAGE');
+    const now = Math.floor(Date.now() / 1000);
+    if (maxPct > 0 && now - this.lastDiskCheck > c.num('DISK_CHECK_INTERVAL')) this.diskCheck(maxPct);
+    if (c.get('ENABLE_PERSISTENCE') === 'N') {
+      const pct = c.num('PERSISTENCE_CTR_THRESHOLD');
+      if (pct === 0 || this.intervalCtr % pct === 0) this.engine.expireScans(now, c.num('SCAN_TIMEOUT'));
+    }
+  }
+
+  /** Used percentage of the file system holding PSAD_DIR, rounded up like df. */
+  private diskUsed(): number {
+    const s = fs.statfsSync(this.cfg.get('PSAD_DIR'));
+    const used = s.blocks - s.bfree;
+    const total = used + s.bavail;
+    return total > 0 ? Math.ceil((used * 100) / total) : 0;
+  }
+
+  private diskCheck(maxPct: number): void {
+    const c = this.cfg;
+    this.lastDiskCheck = Math.floor(Date.now() / 1000);
+    let pct = 0;
+    try {
+      pct = this.diskUsed();
+    } catch {
+      return;
+    }
+    if (pct <= maxPct) {
+      this.diskFailures = 0;
+      return;
+    }
+    const dir = c.get('PSAD_DIR');
+    const host = c.get('HOSTNAME');
+    this.diskFailures++;
+    this.log(`disk partition associated with ${dir} exceeded ${maxPct} prct utilization.`);
+    this.mailer.send(`${c.get('MAIL_ERROR_PREFIX')} Exceeded max disk utilization for ${dir} on ${host}`, '');
+    this.log(`removing data in ${dir}`);
+    const arch = c.get('SCAN_DATA_ARCHIVE_DIR');
+    if (fs.existsSync(arch)) {
+      this.log(`removing ${arch} directory`);
+      fs.rmSync(arch, { recursive: true, force: true });
+      mkdirp(arch);
+    }
+    for (const name of fs.readdirSync(dir)) {
+      if (!isSourceDirName(name)) continue;
+      const p = path.join(dir, name);
+      try {
+        for (const f of fs.readdirSync(p)) if (f.includes('_signatures')) fs.rmSync(path.join(p, f), { force: true });
+      } catch { /* not a dir */ }
+    }
+    if (c.get('ENABLE_SYSLOG_FILE') !== 'Y' && !this.flags.messagesFile) {
+      try {
+        truncate(this.dataFile);
+        this.pos = 0;
+        this.partial = '';
+      } catch { /* keep going */ }
+    }
+    if (this.diskFailures > c.num('DISK_MAX_RM_RETRIES')) {
+      this.log(`could not sufficiently reduce disk utilization in ${dir} partition.  Stopping psad!`);
+      this.mailer.send(`${c.get('MAIL_ERROR_PREFIX')} Could not reduce disk utilization on ${host}`, '');
+      this.mailer.send(`${c.get('MAIL_FATAL_PREFIX')} Stopping psad on ${host}!`, '');
+      for (const k of ['PSADWATCHD_PID_FILE', 'KMSGSD_PID_FILE']) {
+        const pid = runningPid(c.get(k));
+        if (pid) try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+      }
+      void this.stop(1);
+    }
+  }
+
+  /** HUP: re-read config and data; on an error keep running on the old ones and log why. */
+  private reload(): void {
+    this.log('received HUP signal, re-importing psad.conf');
+    let cfg: PsadConfig;
+    try {
+      cfg = loadConfig({ configFile: this.flags.configFile, overrideFiles: this.flags.overrides });
+      this.flags.applyCmdline(cfg);
+      const old = { cfg: this.cfg, tables: this.tables };
+      try {
+        this.detectJournaldFor(cfg);
+        this.init(cfg);
+      } catch (e) {
+        this.cfg = old.cfg;
+        this.tables = old.tables;
+        throw e;
+      }
+    } catch (e) {
+      const msg = e instanceof PsadError ? e.message : (e as Error).message;
+      this.log(`HUP: keeping the previous configuration, the new one has an error: ${msg.replace(/\n/g, ' ')}`);
+      return;
+    }
+    this.setup(false);
+    const newFile = this.selectDataFile();
+    if (!this.readCmdMode && newFile !== this.dataFile) {
+      this.dataFile = newFile;
+      this.openDataFile(true);
+    }
+  }
+
+  private detectJournaldFor(cfg: PsadConfig): void {
+    const prev = this.cfg;
+    this.cfg = cfg;
+    try {
+      this.detectJournald();
+    } finally {
+      this.cfg = prev;
+    }
+  }
+
+  private dumpScanHash(): void {
+    const file = `${this.cfg.get('PSAD_DIR')}/scan_hash.${process.pid}`;
+    this.log(`received USR1 signal, printing scan hashes to ${file}`);
+    try {
+      fs.writeFileSync(file, dumpScanState(this.engine), { mode: 0o600 });
+    } catch (e) {
+      this.log(`could not write ${file}: ${(e as Error).message}`);
+    }
+  }
+
+  async stop(code: number): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.readChild) this.readChild.kill('SIGTERM');
+    await this.mailer?.idle(5000);
+    await this.syslog?.flush();
+    const c = this.cfg;
+    removeOwnPidFile(c.get('PSAD_PID_FILE'));
+    if (this.readCmdMode) {
+      const f = c.get('PSAD_FW_READ_PID_FILE');
+      if (fs.existsSync(f)) fs.rmSync(f, { force: true });
+    }
+    this.syslog?.close();
+    process.exit(code);
+  }
+
+  /** The startup sequence and the main loop. Resolves with the exit code. */
+  async run(cfg: PsadConfig): Promise<number> {
+    const f = this.flags;
+    this.cfg = cfg;
+    // syslog for the first messages
+    this.syslog = new Syslog({
+      ident: cfg.get('SYSLOG_IDENTITY'),
+      priority: syslogPriority(cfg.get('SYSLOG_FACILITY'), cfg.get('SYSLOG_PRIORITY')),
+      socket: cfg.opt('SYSLOG_SOCKET', '/dev/log'),
+      enabled: !f.testMode && !/no.?syslog/i.test(cfg.get('ALERTING_METHODS')),
+    });
+    this.detectJournald();
+    if (!isDaemonChild()) {
+      this.init(cfg);
+      this.log(`starting up psad version ${PSAD_VERSION}`);
+      const pidFile = cfg.get('PSAD_PID_FILE');
+      const running = runningPid(pidFile);
+      if (running && running !== process.pid) {
+        const msg = 'Another psad process is already running, exiting.';
+        this.log(msg);
+        await this.syslog.flush();
+        throw new PsadError(msg);
+      }
+      this.setup(true);
+      if (!f.noDaemon && !f.debug) {
+        mkdirp(path.dirname(pidFile));
+        return daemonize(pidFile);
+      }
+    } else {
+      this.init(cfg);
+      this.setup(false);
+      this.dataFile = this.selectDataFile();
+    }
+    // the daemon itself (background child, or foreground with --no-daemon/--debug)
+    const c = this.cfg;
+    mkdirp(path.dirname(c.get('PSAD_PID_FILE')));
+    writePidFile(c.get('PSAD_PID_FILE'));
+    if (!f.debug) fs.writeFileSync(c.get('PSAD_CMDLINE_FILE'), `${f.argv.join(' ')}\n`, { mode: 0o600 });
+    this.startHelpers();
+    if (!f.noNetstat) this.localPorts = listeningPorts();
+    process.on('SIGHUP', () => { this.hupFlag = true; this.kick(); });
+    process.on('SIGUSR1', () => { this.usr1Flag = true; this.kick(); });
+    process.on('SIGTERM', () => { void this.stop(0); });
+    process.on('SIGINT', () => { void this.stop(0); });
+    this.lastDiskCheck = Math.floor(Date.now() / 1000);
+    this.previousRun();
+    try {
+      writeCounters(this.paths(), this.engine, this.pstate.prefixCounts);
+      fs.writeFileSync(c.get('DSHIELD_COUNTER_FILE'), dshieldCounterText(this.dshieldEmails, this.dshieldPackets), { mode: 0o600 });
+    } catch (e) {
+      this.log(`could not write status files: ${(e as Error).message}`);
+    }
+    if (this.readCmdMode) this.startReadCmd();
+    else this.openDataFile(true);
+    for (;;) {
+      if (this.stopping) return 0;
+      if (this.hupFlag) {
+        this.hupFlag = false;
+        this.reload();
+      }
+      if (this.usr1Flag) {
+        this.usr1Flag = false;
+        this.dumpScanHash();
+      }
+      let lines: string[] = [];
+      if (this.readCmdMode) {
+        if (!this.readCatchUp) {
+          lines = this.readLines;
+          this.readLines = [];
+        }
+      } else {
+        this.readNew(lines);
+      }
+      if (lines.length) await this.checkScan(lines);
+      this.postScanProcessing();
+      this.intervalCtr++;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.timer = setTimeout(() => { this.wake = null; resolve(); }, this.checkInterval * 1000);
+      });
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+}
