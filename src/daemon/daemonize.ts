@@ -4,9 +4,14 @@ import { readPid } from './pidfile';
 
 const CHILD_ENV = 'PSAD_NODE_DAEMON_CHILD';
 
+// read once and removed, so that programs this process starts (kmsgsd,
+// psadwatchd, a restarted psad) do not take themselves for a daemon child
+const startedAsChild = process.env[CHILD_ENV] === '1';
+delete process.env[CHILD_ENV];
+
 /** True in the background copy started by daemonize(). */
 export function isDaemonChild(): boolean {
-  return process.env[CHILD_ENV] === '1';
+  return startedAsChild;
 }
 
 /**
