@@ -20,7 +20,7 @@ import { PsadError } from '../config/errors';
 import { Syslog, syslogPriority } from '../alert/syslog';
 import { PSAD_VERSION } from '../report/status-report';
 import { daemonize, isDaemonChild } from './daemonize';
-import { removeOwnPidFile, runningPid, writePidFile } from './pidfile';
+import { pidAlive, readPid, removeOwnPidFile, writePidFile } from './pidfile';
 
 export const DEFAULT_CONFIG = '/etc/psad/psad.conf';
 
@@ -248,6 +248,9 @@ export function syslogOptions(cfg: PsadConfig, prog: string) {
   };
 }
 
+/** Is the process alive (zombies count as dead)? */
+export const processAlive = pidAlive;
+
 export function errorText(e: unknown): string {
   if (e instanceof PsadError) return e.message;
   const err = e as NodeJS.ErrnoException;
@@ -297,8 +300,8 @@ export async function daemonStart(
       return null;
     }
     const pidFile = cfg.get(opts.pidFileVar);
-    const other = runningPid(pidFile);
-    if (other && other !== process.pid) {
+    const other = readPid(pidFile);
+    if (other && other !== process.pid && processAlive(other)) {
       process.stderr.write(`[*] ${prog} is already running as pid: ${other}\n`);
       process.exitCode = 1;
       return null;
@@ -492,12 +495,14 @@ class Kmsgsd {
   // --- the data file
 
   private enqueue(lines: Buffer[]): void {
+    // while the data file cannot be written, keep copies: a line must not hold its whole read buffer
+    const copy = this.failing || this.retryTimer !== null;
     for (const l of lines) {
       if (this.pendingBytes + l.length > MAX_PENDING) {
         this.dropped++;
         continue;
       }
-      this.pending.push(l);
+      this.pending.push(copy ? Buffer.from(l) : l);
       this.pendingBytes += l.length;
     }
   }

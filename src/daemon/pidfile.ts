@@ -14,14 +14,23 @@ export function readPid(file: string): number {
   return Number.isSafeInteger(pid) && pid > 0 ? pid : 0;
 }
 
-/** Is a process with this pid alive (signal 0)? */
+/**
+ * Is a process with this pid alive (signal 0)? A zombie (dead, not yet
+ * reaped) answers signal 0 too; it counts as dead.
+ */
 export function pidAlive(pid: number): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch (e) {
+    // gone meanwhile, or no /proc (then trust signal 0)
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT' || !fs.existsSync('/proc/self/stat');
   }
 }
 

@@ -495,9 +495,19 @@ export class PsadDaemon {
 
   private sink(): AlertSink {
     const daemon = this;
+    // a full disk or a removed directory must not stop detection: report and go on
+    const guard = (what: string, fn: () => void) => {
+      try {
+        fn();
+      } catch (e) {
+        const msg = `could not write ${what}: ${(e as Error).message}`;
+        if (msg !== daemon.lastWriteError) daemon.log(msg);
+        daemon.lastWriteError = msg;
+      }
+    };
     return {
-      mkdir: mkdirp,
-      writeFile: (file, text) => fs.writeFileSync(file, Buffer.from(text, 'latin1'), { mode: 0o600 }),
+      mkdir: (dir) => guard(dir, () => mkdirp(dir)),
+      writeFile: (file, text) => guard(file, () => fs.writeFileSync(file, Buffer.from(text, 'latin1'), { mode: 0o600 })),
       syslog: (m) => daemon.syslog.log(m),
       stdout: (t) => { process.stdout.write(Buffer.from(t, 'latin1')); },
       mail: (subject, body) => daemon.mailer.send(subject, body),
@@ -509,6 +519,7 @@ export class PsadDaemon {
   }
 
   private readonly whoisCache = new Map<string, string[]>();
+  private lastWriteError = '';
 
   /** DNS and whois answers for the alerts of this batch, fetched in parallel. */
   private async prefetch(batch: Batch, dnsOn: boolean, whoisOn: boolean, forceSrc: boolean, minDl: number): Promise<void> {
@@ -535,7 +546,11 @@ export class PsadDaemon {
           const key = `${lookup} ${file}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          mkdirp(dir);
+          try {
+            mkdirp(dir);
+          } catch {
+            continue;
+          }
           jobs.push(this.resolver.whois(lookup, file).then((l) => this.whoisCache.set(key, l)));
         }
       }
@@ -800,8 +815,18 @@ export class PsadDaemon {
       } else {
         this.readNew(lines);
       }
-      if (lines.length) await this.checkScan(lines);
-      this.postScanProcessing();
+      try {
+        if (lines.length) await this.checkScan(lines);
+        this.postScanProcessing();
+      } catch (e) {
+        // psad 2.4.6 records such errors in psad.warn/psad.die; detection goes on
+        const msg = `${(e as Error).stack ?? e}`;
+        this.log(`error in the main loop: ${(e as Error).message}`);
+        try {
+          fs.appendFileSync(path.join(this.cfg.get('PSAD_ERR_DIR'), 'psad.warn'),
+            `${new Date().toString()} psad-node pid: ${process.pid} ${msg}\n`, { mode: 0o600 });
+        } catch { /* nowhere to write */ }
+      }
       this.intervalCtr++;
       await new Promise<void>((resolve) => {
         this.wake = resolve;

@@ -13,8 +13,8 @@ import { spawn } from 'child_process';
 import { loadConfig, PsadConfig } from '../config/config';
 import { resolveCommands } from '../config/commands';
 import { Syslog } from '../alert/syslog';
-import { DaemonArgs, daemonStart, errorText, syslogOptions } from './kmsgsd';
-import { pidAlive, removeOwnPidFile, writePidFile } from './pidfile';
+import { DaemonArgs, daemonStart, errorText, processAlive, syslogOptions } from './kmsgsd';
+import { removeOwnPidFile, writePidFile } from './pidfile';
 
 export type DaemonName = 'psad' | 'kmsgsd';
 
@@ -224,7 +224,7 @@ class Watchd {
       await this.failed(name);
       return;
     }
-    if (pidAlive(st.pid)) {
+    if (processAlive(st.pid)) {
       this.failures.set(name, 0);
       return;
     }
