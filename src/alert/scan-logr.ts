@@ -38,6 +38,9 @@ export interface AlertSettings {
   dnsOn: boolean;
   whoisOn: boolean;
   whoisForceSrcIp: boolean;
+  /** ENABLE_EXT_SCRIPT_EXEC / EXEC_EXT_SCRIPT_PER_ALERT */
+  extScriptExec?: boolean;
+  extScriptPerAlert?: boolean;
 }
 
 /** Data the alert text needs. */
@@ -53,6 +56,21 @@ export interface AlertData {
   isLocal: (ip: string) => boolean;
 }
 
+/** Reverse DNS and whois an alert needs. */
+export interface LookupRequest {
+  /** addresses to reverse-resolve (source, destination) */
+  dns: string[];
+  /** whois target and the file psad keeps its answer in */
+  whois: { ip: string; file: string } | null;
+}
+
+export interface LookupResult {
+  /** names in the order asked ('' = none) */
+  dns: string[];
+  /** whois text lines with their newlines */
+  whois: string[];
+}
+
 /** The side effects of the alert stage, supplied by the caller. */
 export interface AlertSink {
   mkdir(dir: string): void;
@@ -61,12 +79,22 @@ export interface AlertSink {
   /** a scan alert body for --no-daemon */
   stdout(text: string): void;
   mail(subject: string, body: string): void;
-  /** reverse DNS name or '' */
-  dns(ip: string): string;
-  /** whois text lines (with their newlines) for ip, cached in file */
-  whois(ip: string, file: string): string[];
+  /**
+   * Runs `then` with the answers to `req`: at once when nothing is asked and
+   * nothing waits, else when the lookups are done, always in the order of
+   * the calls. The daemon's detection does not wait for it.
+   */
+  lookup(req: LookupRequest, then: (r: LookupResult) => void): void;
   externalScript(src: string): void;
   now(): number;
+}
+
+/** The parts of an alert that do not depend on lookups, joined once the answers are in. */
+interface AlertText {
+  head: string;
+  mid: string;
+  tail: string;
+  time: string;
 }
 
 const W = 23;
@@ -84,10 +112,21 @@ function range(a: number, b: number): string {
   return a === b ? `${a}` : `${a}-${b}`;
 }
 
-/** Email limit and external-script state the daemon keeps across batches. */
+/** Email limit, external-script and signature-syslog state the daemon keeps across batches. */
 export class AlertState {
   readonly stopEmail = new Set<string>();
   readonly extScriptRun = new Set<string>();
+  /** syslog lines written per "<src> <sid>" (SIG_SID_SYSLOG_THRESHOLD) */
+  readonly sidSyslog = new Map<string, number>();
+}
+
+/**
+ * EMAIL_THROTTLE N keeps the 1st, (N+1)th, (2N+1)th ... alert of a counter
+ * (psad 2.4.6 dropped every Nth instead, Q14). A counter of 0 (mail disabled)
+ * is not throttled.
+ */
+export function throttled(counter: number, throttle: number): boolean {
+  return throttle > 1 && counter > 0 && (counter - 1) % throttle !== 0;
 }
 
 function chainLines(byChain: Map<string, Map<string, number>>, s: AlertSettings): string {
@@ -145,14 +184,14 @@ export function scanLogr(engine: Engine, batch: Batch, s: AlertSettings, d: Aler
       if (src.emailCtr === undefined) src.emailCtr = 0;
       else if (s.emailLimit > 0 && src.emailCtr >= s.emailLimit) {
         if (!st.stopEmail.has(srcIp) && s.emailLimitStatusMsg) {
-          io.mail(`${s.mailStatusPrefix} reached email message limit for ${srcIp} on ${s.hostname}`, '');
+          limitMail(io, s, `${s.mailStatusPrefix} reached email message limit for ${srcIp} on ${s.hostname}`);
           st.stopEmail.add(srcIp);
         }
         io.syslog(`email limit reached for src: ${srcIp}`);
         continue;
       }
       if (!s.noEmailAlerts) src.emailCtr++;
-      if (src.emailCtr > 0 && s.emailThrottle > 1 && src.emailCtr % s.emailThrottle === 0) continue;
+      if (throttled(src.emailCtr, s.emailThrottle)) continue;
     }
     const totDsts = dsts.size;
     for (const [dstIp, bp] of dsts) {
@@ -165,7 +204,7 @@ export function scanLogr(engine: Engine, batch: Batch, s: AlertSettings, d: Aler
         if (c === undefined) c = 0;
         else if (s.emailLimit > 0 && c >= s.emailLimit) {
           if (!st.stopEmail.has(key) && s.emailLimitStatusMsg) {
-            io.mail(`${s.mailStatusPrefix} reached email message limit for ${srcIp} on ${s.hostname} (${dstIp})`, '');
+            limitMail(io, s, `${s.mailStatusPrefix} reached email message limit for ${srcIp} on ${s.hostname} (${dstIp})`);
             st.stopEmail.add(key);
           }
           io.syslog(`email limit reached for src: ${srcIp} against dst: ${dstIp}`);
@@ -173,12 +212,19 @@ export function scanLogr(engine: Engine, batch: Batch, s: AlertSettings, d: Aler
         }
         if (!s.noEmailAlerts) c++;
         src.dstEmailCtr.set(dstIp, c);
-        if (s.emailThrottle > 1 && c % s.emailThrottle === 0) continue;
+        if (throttled(c, s.emailThrottle)) continue;
       }
       alertPair(engine, src, srcIp, dstIp, pair, bp, totDsts, dl, protocols, s, d, st, io);
       if (!s.alertAll) pair.alerted = 1;
     }
   }
+}
+
+/** The "reached email message limit" mail (empty body), in order with the alert mails. */
+function limitMail(io: AlertSink, s: AlertSettings, subject: string): void {
+  // psad 2.4.6 sends it even with --no-daemon
+  if (s.analysisMode && !s.analysisEmails) return;
+  io.lookup({ dns: [], whois: null }, () => io.mail(subject, ''));
 }
 
 function alertPair(engine: Engine, src: SourceState, srcIp: string, dstIp: string, pair: PairState, bp: BatchPair,
@@ -204,35 +250,31 @@ function alertPair(engine: Engine, src: SourceState, srcIp: string, dstIp: strin
   const tcpPkts = tcpF ? btcp!.pkts : 0;
   const udpPkts = udpF ? budp!.pkts : 0;
   const icmpPkts = bicmp ? bicmp.pkts : 0;
+  // protocols other than these count when the pair has a record for them (a signature matched)
+  let otherPkts = 0;
+  for (const [p, r] of bp.protos) {
+    if (p === 'tcp' || p === 'udp' || p === 'udplite' || p === 'icmp' || p === 'icmp6') continue;
+    if (pair.protos.has(p)) otherPkts += r.pkts;
+  }
 
   io.writeFile(`${srcDir}/${dstIp}_packet_ctr`, packetCtrText(pair, protocols, tcpAbs, udpAbs));
 
-  let srcSubj = srcIp;
-  let dstSubj = dstIp;
-  let srcDns = '';
-  let dstDns = '';
-  if (s.dnsOn) {
-    srcDns = io.dns(srcIp);
-    if (srcDns) srcSubj = srcDns;
-    else srcDns = '[No reverse dns info available]';
-    dstDns = io.dns(dstIp);
-    if (dstDns) dstSubj = dstDns;
-    else dstDns = '[No reverse dns info available]';
-  }
   let whoisWhich = 'source IP';
-  let whoisLines: string[] = [];
+  let whoisReq: LookupRequest['whois'] = null;
   if (s.whoisOn) {
     let lookup = srcIp;
     if (!s.whoisForceSrcIp && d.isLocal(srcIp) && !d.isLocal(dstIp)) {
       whoisWhich = 'destination IP';
       lookup = dstIp;
     }
-    whoisLines = io.whois(lookup, `${srcDir}/${lookup}_whois`);
+    whoisReq = { ip: lookup, file: `${srcDir}/${lookup}_whois` };
   }
 
   const now = io.now();
   const time = ctime(new Date(now * 1000));
   const absStart = ctime(new Date((pair.sTime ?? now) * 1000));
+  // the interval psad 2.4.6 computes but no longer prints (Q17); printed again here
+  const sTime = !s.analysisMode && now - s.checkInterval < (pair.sTime ?? 0) ? absStart : ctime(new Date((now - s.checkInterval) * 1000));
   let b = `=-=-=-=-=-=-=-=-=-=-=-= ${time} =-=-=-=-=-=-=-=-=-=-=-=\n\n\n`;
   b += `${w('Danger level: ')}[${dl}] (out of 5)`;
   if (pair.totProtocols > 1) b += ' Multi-Protocol';
@@ -284,7 +326,8 @@ function alertPair(engine: Engine, src: SourceState, srcIp: string, dstIp: strin
   }
   style = style.replace(/,$/, '').replace(/^\s/, '');
   b += `\n${w('Source: ')}${srcIp}\n`;
-  if (s.dnsOn) b += `${w('DNS: ')}${srcDns}\n`;
+  const head = b;
+  b = '';
   if (s.macReporting && bp.sMac) b += `${w('MAC: ')}${bp.sMac}\n`;
   if (!s.noPassiveOs) {
     if (src.p0f) {
@@ -300,9 +343,11 @@ function alertPair(engine: Engine, src: SourceState, srcIp: string, dstIp: strin
     }
   }
   b += `\n${w('Destination: ')}${dstIp}\n`;
-  if (s.dnsOn) b += `${w('DNS: ')}${dstDns}\n`;
+  const mid = b;
+  b = '';
   if (s.macReporting && bp.dMac) b += `${w('MAC: ')}${bp.dMac}\n`;
   b += '\n';
+  b += `${w('Current interval: ')}${sTime} (start)\n${w('')}${time} (end)\n\n`;
   b += `${w('Overall scan start: ')}${absStart}\n`;
   const emailCtr = s.emailLimitPerDst ? src.dstEmailCtr.get(dstIp) ?? 0 : src.emailCtr ?? 0;
   b += `${w('Total email alerts: ')}${emailCtr}\n`;
@@ -323,7 +368,7 @@ function alertPair(engine: Engine, src: SourceState, srcIp: string, dstIp: strin
       }
     }
   }
-  const sig = signatureSection(srcIp, pair, protocols, s, d);
+  const sig = signatureSection(srcIp, pair, protocols, s, d, st);
   b += sig.text;
   if (sig.logLines.length) {
     io.writeFile(`${srcDir}/${dstIp}_signatures`,
@@ -338,26 +383,45 @@ function alertPair(engine: Engine, src: SourceState, srcIp: string, dstIp: strin
   if (tcpPkts) scanMsg += ` tcp pkts: ${tcpPkts}`;
   if (udpPkts) scanMsg += ` udp pkts: ${udpPkts}`;
   if (icmpPkts) scanMsg += ` icmp pkts: ${icmpPkts}`;
+  if (otherPkts) scanMsg += ` other proto pkts: ${otherPkts}`;
   scanMsg += ` DL: ${dl} total scan dsts: ${totDsts}`;
   io.syslog(scanMsg);
-  if (s.whoisOn) {
-    b += `\n[+] Whois Information (${whoisWhich}):\n`;
-    b += whoisLines.join('');
-  }
-  b += `\n=-=-=-=-=-=-=-=-=-=-=-= ${time} =-=-=-=-=-=-=-=-=-=-=-=\n`;
-  if (s.noDaemon) io.stdout(b);
-  else io.writeFile(`${srcDir}/${dstIp}_email_alert`, b);
-  if (dl >= s.emailAlertDangerLevel && !s.noDaemon && !(s.analysisMode && !s.analysisEmails)) {
+  const text: AlertText = { head, mid, tail: b, time };
+
+  const send = dl >= s.emailAlertDangerLevel && !s.noDaemon && !(s.analysisMode && !s.analysisEmails);
+  const runScript = send && !!s.extScriptExec && (!!s.extScriptPerAlert || !st.extScriptRun.has(srcIp));
+  if (runScript) st.extScriptRun.add(srcIp);
+  const req: LookupRequest = { dns: s.dnsOn ? [srcIp, dstIp] : [], whois: whoisReq };
+  io.lookup(req, (r) => {
+    const body = alertBody(text, s.dnsOn ? r.dns : null, s.whoisOn ? { which: whoisWhich, lines: r.whois } : null);
+    if (s.noDaemon) io.stdout(body);
+    else io.writeFile(`${srcDir}/${dstIp}_email_alert`, body);
+    if (!send) return;
+    const srcSubj = s.dnsOn && r.dns[0] ? r.dns[0] : srcIp;
+    const dstSubj = s.dnsOn && r.dns[1] ? r.dns[1] : dstIp;
     const subject = s.analysisMode
       ? `${s.mailAlertPrefix} DL${dl} (analysis mode) src: ${srcSubj} dst: ${dstSubj}`
       : `${s.mailAlertPrefix} DL${dl} src: ${srcSubj} dst: ${dstSubj}`;
-    io.mail(subject, b);
+    io.mail(subject, body);
     const ecFile = s.emailLimitPerDst ? `${srcDir}/${dstIp}_email_ctr` : `${srcDir}/email_ctr`;
     io.writeFile(ecFile, `${emailCtr}\n`);
-    io.externalScript(srcIp);
-  }
+    if (runScript) io.externalScript(srcIp);
+  });
   void engine;
-  void st;
+}
+
+const NO_DNS = '[No reverse dns info available]';
+
+/** The alert body: the rendered parts with the DNS lines and the whois block. */
+function alertBody(t: AlertText, dns: string[] | null, whois: { which: string; lines: string[] } | null): string {
+  let b = t.head;
+  if (dns) b += `${w('DNS: ')}${dns[0] || NO_DNS}\n`;
+  b += t.mid;
+  if (dns) b += `${w('DNS: ')}${dns[1] || NO_DNS}\n`;
+  b += t.tail;
+  if (whois) b += `\n[+] Whois Information (${whois.which}):\n${whois.lines.join('')}`;
+  b += `\n=-=-=-=-=-=-=-=-=-=-=-= ${t.time} =-=-=-=-=-=-=-=-=-=-=-=\n`;
+  return b;
 }
 
 interface SigSection {
@@ -367,7 +431,7 @@ interface SigSection {
 }
 
 /** scan_logr_signatures: the signature and invalid-ICMP part of an alert. */
-function signatureSection(srcIp: string, pair: PairState, protocols: string[], s: AlertSettings, d: AlertData): SigSection {
+function signatureSection(srcIp: string, pair: PairState, protocols: string[], s: AlertSettings, d: AlertData, st: AlertState): SigSection {
   let text = '';
   const logLines: string[] = [];
   const syslog: string[] = [];
@@ -414,20 +478,29 @@ function signatureSection(srcIp: string, pair: PairState, protocols: string[], s
           if (proto === 'tcp') flags = rec.flags;
         }
         logLines.push(`${rec.time} ${sid} ${rec.pkts} "${msg}" ${chain} ${proto} ${dp} "${flags}" ${isFwsnort} ${isPsadId}`);
-        if (isFwsnort) {
-          if (chain === 'INPUT' || chain === 'FORWARD' || chain === 'OUTPUT') emailChain = `FWSNORT_${chain}`;
-          if (rec.fwsnortEstab) emailChain += '_ESTAB';
-        }
         if (s.enableSigMsgSyslog && sidCtr <= s.sigMsgSyslogThreshold) {
           let m = `src: ${srcIp} signature match: "${msg}" (sid: ${sid}) ${proto}`;
           if (ports) m += ` port: ${dp}`;
           if (isFwsnort) {
             m += ' fwsnort';
-            if (chain === 'INPUT' || chain === 'FORWARD' || chain === 'OUTPUT') m += ` chain: FWSNORT_${chain}`;
-            if (rec.fwsnortEstab) m += '_ESTAB';
+            // as in psad 2.4.6, the mail shows the FWSNORT_ chain only when this syslog line is built
+            if (chain === 'INPUT' || chain === 'FORWARD' || chain === 'OUTPUT') {
+              m += ` chain: FWSNORT_${chain}`;
+              emailChain = `FWSNORT_${chain}`;
+            }
+            if (rec.fwsnortEstab) {
+              m += '_ESTAB';
+              emailChain += '_ESTAB';
+            }
             if (rec.fwsnortRnum && rec.fwsnortRnum !== '0') m += ` rule: ${rec.fwsnortRnum}`;
           }
-          syslog.push(m);
+          // SIG_SID_SYSLOG_THRESHOLD: at most this many lines per source and sid (0: no limit); unused in 2.4.6 (Q18)
+          const key = `${srcIp} ${sid}`;
+          const n = st.sidSyslog.get(key) ?? 0;
+          if (s.sigSidSyslogThreshold <= 0 || n < s.sigSidSyslogThreshold) {
+            st.sidSyslog.set(key, n + 1);
+            syslog.push(m);
+          }
         }
         text += `   "${msg}"\n`;
         if (ports) {

@@ -41,5 +41,7 @@ export function alertSettings(cfg: PsadConfig, f: AlertFlags): AlertSettings {
     dnsOn: !f.noRdns && cfg.get('ENABLE_DNS_LOOKUPS') !== 'N',
     whoisOn: !f.noWhois && cfg.get('ENABLE_WHOIS_LOOKUPS') !== 'N',
     whoisForceSrcIp: cfg.get('ENABLE_WHOIS_FORCE_SRC_IP') !== 'N',
+    extScriptExec: cfg.opt('ENABLE_EXT_SCRIPT_EXEC', 'N') === 'Y',
+    extScriptPerAlert: cfg.opt('EXEC_EXT_SCRIPT_PER_ALERT', 'N') === 'Y',
   };
 }

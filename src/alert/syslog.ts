@@ -10,9 +10,13 @@ const PRIORITIES: Record<string, string> = {
   LOG_CRIT: 'crit', LOG_ALERT: 'alert', LOG_EMERG: 'emerg',
 };
 
-/** SYSLOG_FACILITY / SYSLOG_PRIORITY as psad reads them (a LOG_* name anywhere in the value). */
+/**
+ * SYSLOG_FACILITY / SYSLOG_PRIORITY as psad reads them: a LOG_* name
+ * anywhere in the value, facilities tried from LOG_LOCAL7 down to LOG_LOCAL0
+ * and priorities in psad's order (LOG_INFO first).
+ */
 export function syslogPriority(facility: string, priority: string): string {
-  const f = Object.keys(FACILITIES).find((k) => facility.toUpperCase().includes(k)) ?? 'LOG_LOCAL7';
+  const f = Object.keys(FACILITIES).reverse().find((k) => facility.toUpperCase().includes(k)) ?? 'LOG_LOCAL7';
   const p = Object.keys(PRIORITIES).find((k) => priority.toUpperCase().includes(k)) ?? 'LOG_INFO';
   return `${FACILITIES[f]}.${PRIORITIES[p]}`;
 }
@@ -47,7 +51,7 @@ export class Syslog {
   private start(): ChildProcess | null {
     if (this.child || this.broken) return this.child;
     if (!fs.existsSync(this.opts.socket)) return null;
-    const c = spawn('logger', ['--socket', this.opts.socket, '--socket-errors=off', '-t', this.opts.ident, '-p', this.opts.priority], {
+    const c = spawn('logger', ['--socket', this.opts.socket, '--socket-errors=off', '--size', '8192', '-t', this.opts.ident, '-p', this.opts.priority], {
       stdio: ['pipe', 'ignore', 'ignore'],
     });
     c.on('error', () => { this.broken = true; this.child = null; });
@@ -63,7 +67,8 @@ export class Syslog {
     if (!this.opts.enabled) return;
     const c = this.start();
     if (!c || !c.stdin || c.stdin.destroyed) return;
-    c.stdin.write(`${msg.replace(/[\r\n]+/g, ' ')}\n`);
+    // one message is one line; other control characters are left to the logger (rsyslog shows them as #NNN)
+    c.stdin.write(`${msg.replace(/[\r\n]+/g, ' ').replace(/\0/g, ' ')}\n`);
   }
 
   /** Waits until the messages written so far are handed to logger. */
