@@ -21,9 +21,11 @@ function daysInMonth(y: number, m: number): number {
 
 /**
  * The reference's date_time(): `Mon DD HH:MM:SS` in the current year (as
- * Date::Calc's Date_to_Time, i.e. UTC), moved back 356 days (sic) when it
- * lies in the future; the current time when the text is not such a date.
- * The reference dies on an impossible date (Feb 30); the port uses `now`.
+ * Date::Calc's Date_to_Time, i.e. UTC), moved back one year when it lies in
+ * the future (psad 2.4.6 moves it back 356 days, landing 9 or 10 days late);
+ * the current time when the text is not such a date. The reference dies on
+ * an impossible date (Feb 30); the port uses `now`. Feb 29 of a leap year
+ * moved back becomes Mar 1.
  */
 export function dateTime(text: string, now: number): number {
   const m = /^\s*(\w+)\s+(\d+)\s+(\d{2}):(\d{2}):(\d{2})/.exec(text);
@@ -36,7 +38,7 @@ export function dateTime(text: string, now: number): number {
   const sec = Number(m[5]);
   if (!month || day < 1 || day > daysInMonth(year, month) || h > 23 || mi > 59 || sec > 59) return now;
   let t = Date.UTC(year, month - 1, day, h, mi, sec) / 1000;
-  if (t > now) t -= 60 * 60 * 24 * 356;
+  if (t > now) t = Date.UTC(year - 1, month - 1, day, h, mi, sec) / 1000;
   return t;
 }
 
