@@ -136,8 +136,18 @@ export class PrivateRsyslog {
 
   async start(): Promise<void> {
     // serialize kernel-log readers with scripts/capture-scan-log.sh
-    this.lock = spawn('flock', ['-w', '300', path.join(ROOT, 'scripts', 'capture-scan-log.sh'), 'sleep', '100000'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 300));
+    // the lock holder is its own process group, so stop() ends flock and its sleep together
+    const lock = spawn('flock', ['-w', '300', path.join(ROOT, 'scripts', 'capture-scan-log.sh'), 'sh', '-c', 'echo locked; exec sleep 100000'],
+      { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+    this.lock = lock;
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      lock.stdout!.on('data', (d) => {
+        seen += d;
+        if (seen.includes('locked')) resolve();
+      });
+      lock.on('exit', (code) => reject(new Error(`could not take the kernel-log lock (flock exited ${code})`)));
+    });
     this.child = spawn('rsyslogd', ['-n', '-f', this.conf, '-i', path.join(this.dir, 'rsyslogd.pid')], { stdio: 'ignore' });
     for (let i = 0; i < 100 && !fs.existsSync(this.socket); i++) await new Promise((r) => setTimeout(r, 100));
     if (!fs.existsSync(this.socket)) throw new Error('private rsyslogd did not create its socket');
@@ -156,7 +166,9 @@ export class PrivateRsyslog {
       if (c.exitCode === null) c.kill('SIGKILL');
     }
     this.child = null;
-    if (this.lock) this.lock.kill('SIGTERM');
+    if (this.lock?.pid) {
+      try { process.kill(-this.lock.pid, 'SIGTERM'); } catch { /* gone */ }
+    }
     this.lock = null;
   }
 }
