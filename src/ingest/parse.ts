@@ -3,6 +3,7 @@ import { Line, ipv4Tok, ipv6Tok, parenToken } from './scan';
 import { parseIPv4Number, ipv4Addr, parseIPv6, Net, netContains } from '../net/addr';
 import { PortSets, matchPort } from '../data/port-list';
 import { detach } from './detach';
+import { fromLogemu } from './ulogd';
 
 export const PKT_SUCCESS = 0;
 export const PKT_IGNORE = 1;
@@ -189,6 +190,15 @@ function macs(L: Line, pkt: Packet): void {
       pkt.srcMac = tok.slice(18, 35);
     }
     return;
+  }
+  // nft `log flags ether` (and LOG --log-macdecode): MACSRC=s MACDST=d MACPROTO=p instead of MAC=
+  const i = L.s.indexOf(' MACSRC=');
+  if (i >= 0) {
+    const m = /^ MACSRC=((?:[0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}) MACDST=((?:[0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2})\s/.exec(L.s.slice(i, i + 60));
+    if (m) {
+      pkt.srcMac = m[1];
+      pkt.dstMac = m[2];
+    }
   }
 }
 
@@ -744,6 +754,15 @@ function truthy(s: string): boolean {
  * PKT_SUCCESS, PKT_IGNORE (filtered) or PKT_ERROR (to the error log).
  */
 export function parseLine(raw: string, eol: boolean, pkt: Packet, opts: ParserOptions, st: ParserState): ParseResult {
+  if (raw.indexOf('kernel:') < 0 && raw.indexOf('IN=') >= 0) {
+    // ulogd2 LOGEMU lines (nft `log group`): read in their kernel-log form
+    const k = fromLogemu(raw);
+    if (k !== null) {
+      const rv = parseLine(k, eol, pkt, opts, st);
+      pkt.raw = raw;
+      return rv;
+    }
+  }
   const L = new Line(raw, eol);
   const s = raw;
   if (opts.requireInOut) {
