@@ -47,7 +47,9 @@ export function getopt(argv: readonly string[], specs: readonly OptSpec[]): Pars
     }
     let spec = byName.get(body);
     if (!spec) {
-      const cands = specs.filter((s) => s.name.startsWith(body));
+      // synonyms (one key) count as one option, as Getopt::Long's aliases do
+      const seen = new Set<string>();
+      const cands = specs.filter((s) => s.name.startsWith(body) && !seen.has(s.key) && (seen.add(s.key), true));
       if (cands.length === 0 || body === '') {
         errors.push(`Unknown option: ${body}`);
         continue;

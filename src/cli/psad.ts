@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import { getopt } from './getopt';
+import { parseNet } from '../net/addr';
 import { psadOptSpecs, NOT_YET } from './psad-options';
-import { loadConfig, PsadConfig } from '../config/config';
+import { loadConfig, PsadConfig, applyFwSearchFile } from '../config/config';
 import { PsadError } from '../config/errors';
 import { warnToStderr } from '../data/diagnostics';
 import { Engine } from '../engine/engine';
@@ -16,8 +17,16 @@ import { status, killDaemons, hupDaemons, usr1Daemon, restartDaemons } from '../
 import { dumpConf } from '../report/dump-conf';
 import { scanLogr, AlertState } from '../alert/scan-logr';
 import { alertSettings } from '../alert/settings';
-import { alertData, fileAlertSink } from './alert-io';
+import { alertData, analysisAlerts } from './alert-io';
 import { resolveCommands } from '../config/commands';
+import { csvOrGnuplot } from './csv-modes';
+import { benchmark } from './benchmark';
+import { sigUpdate } from './sig-update';
+import { Mailer, mailerOptions } from '../alert/mailer';
+import { fwAnalyzeMain, fwCheckOptions } from '../fwcheck/fwcheck-cli';
+import { dumpFirewall } from '../fwcheck/fwcheck';
+import { SocketCmd } from '../respond/auto-response';
+import { fwBlockIp, fwRmBlockIp, flushCommand, listAuto, blockedStatus, cleanupBlocks, analysisAutoBlock } from './fw-commands';
 
 export const DEFAULT_CONFIG = '/etc/psad/psad.conf';
 
@@ -69,11 +78,12 @@ function reportContext(cfg: PsadConfig, engine: Engine, tables: ReturnType<typeo
   };
 }
 
-function analyze(cfg: PsadConfig, v: Values): number {
+async function analyze(cfg: PsadConfig, v: Values): Promise<number> {
   const flags = runtimeFlags(v, true);
   const fieldsText = str(v, 'analysis-fields');
   const filter = fieldsText ? new FieldFilter(parseFieldSpec(fieldsText, true)) : null;
   makePsadDirs(cfg);
+  const errDir = cfg.get('PSAD_ERR_DIR');
   const amd = cfg.get('ANALYSIS_MODE_DIR');
   if (fs.existsSync(amd)) {
     out(`[+] Removing old ${amd} directory.\n`);
@@ -95,21 +105,48 @@ function analyze(cfg: PsadConfig, v: Values): number {
     filter,
     out,
   }, () => Math.floor(Date.now() / 1000));
-  if (flag(v, 'analysis-write-data')) {
-    out(`[+] Writing ${cfg.get('PSAD_DIR')}/<IP> directories.\n`);
-    if (batch.scan.size > 1000) out('    This may take a while...\n');
+  const writeData = flag(v, 'analysis-write-data');
+  const emails = flag(v, 'email-analysis');
+  // -e works without --analysis-write-data too (psad 2.4.6 sent nothing then, Q1)
+  if (writeData || emails) {
+    // -e honours ALERTING_METHODS noemail (psad 2.4.6 mailed regardless, Q26)
+    const noEmail = emails && /no.?e?mail/i.test(cfg.get('ALERTING_METHODS'));
     const settings = alertSettings(cfg, {
-      analysisMode: true, analysisEmails: false, noDaemon: flag(v, 'no-daemon'), noEmailAlerts: flag(v, 'test-mode'),
-      noRdns: true, noWhois: true, noPassiveOs: flags.noPassiveOs,
+      analysisMode: true, analysisEmails: emails, noDaemon: flag(v, 'no-daemon'), noEmailAlerts: flag(v, 'test-mode') || noEmail,
+      noRdns: flag(v, 'no-rdns') || !flag(v, 'dns-analysis'), noWhois: flag(v, 'no-whois') || !flag(v, 'whois-analysis'),
+      noPassiveOs: flags.noPassiveOs,
     });
-    scanLogr(engine, batch, settings, alertData(tables, engine), new AlertState(), fileAlertSink(out));
+    if (writeData) {
+      out(`[+] Writing ${cfg.get('PSAD_DIR')}/<IP> directories.\n`);
+      if (batch.scan.size > 1000) out('    This may take a while...\n');
+    }
+    if (emails) {
+      out('[+] Generating email alerts...\n');
+      if (settings.whoisOn) out('[+] Issuing whois lookups (may take several seconds).\n');
+      if (noEmail) out(`[-] ALERTING_METHODS is "${cfg.get('ALERTING_METHODS')}": no email is sent.\n`);
+    }
+    const rt = analysisAlerts(cfg, {
+      out, writeData, sendMail: emails && !noEmail && !flag(v, 'test-mode'), lookups: settings.dnsOn || settings.whoisOn, errDir,
+    });
+    scanLogr(engine, batch, settings, alertData(tables, engine), new AlertState(), rt.sink);
+    await rt.finish();
+  }
+  if (cfg.get('ENABLE_AUTO_IDS') === 'Y' && flag(v, 'analysis-auto-block')) {
+    await analysisAutoBlock(cfg, batch.scan.keys(), (ip) => engine.sources.get(ip)?.dl, (ip) => batch.autoBlockRegexMatch.has(ip), out, flag(v, 'test-mode'));
   }
   out('\n[+] Finished --Analyze cycle.\n');
   return 0;
 }
 
 /** Applies the command-line overrides of config values (handle_cmdline). */
+/** --lib-dir (PSAD_LIBS_DIR, as psad 2.4.6 sets it) and psad 2.1.7's --fw-search FILE. */
+function fileOptions(cfg: PsadConfig, v: Values): void {
+  if (str(v, 'lib-dir')) cfg.set('PSAD_LIBS_DIR', str(v, 'lib-dir'));
+  if (v.has('fw-search')) applyFwSearchFile(cfg, str(v, 'fw-search'));
+}
+
 function applyCmdline(cfg: PsadConfig, v: Values): void {
+  fileOptions(cfg, v);
   if (str(v, 'snort-rdir')) cfg.set('SNORT_RULES_DIR', str(v, 'snort-rdir'));
   if (str(v, 'signatures')) cfg.set('SIGS_FILE', str(v, 'signatures'));
   if (str(v, 'passive-os-sigs')) cfg.set('POSF_FILE', str(v, 'passive-os-sigs'));
@@ -138,6 +175,8 @@ function daemonFlags(cfg: PsadConfig, v: Values, argv: string[], configFile: str
     noKmsgsd: flag(v, 'no-kmsgsd'),
     logServer: flag(v, 'log-server'),
     noFwcheck: flag(v, 'no-fwcheck'),
+    fwFile: str(v, 'fw-file'),
+    verbose: flag(v, 'verbose'),
     interval: int(v, 'Interval'),
     messagesFile: str(v, 'messages-file'),
     noNetstat: flag(v, 'no-netstat'),
@@ -171,23 +210,46 @@ export async function main(argv: string[]): Promise<number> {
     if (NOT_YET.has(k)) fatal(`--${k} is not available in this version of the Node.js port yet.`);
   }
   const statusMode = flag(v, 'Status') || v.has('status-ip') || v.has('status-dl') || flag(v, 'status-summary');
-  const exempt = flag(v, 'Analyze-msgs') || flag(v, 'Dump-conf') || statusMode || flag(v, 'get-next-rule-id');
+  const exempt = (flag(v, 'Analyze-msgs') && !flag(v, 'analysis-auto-block')) || flag(v, 'Dump-conf') || statusMode || flag(v, 'get-next-rule-id')
+    || flag(v, 'CSV') || flag(v, 'gnuplot') || flag(v, 'Benchmark') || flag(v, 'sig-update');
   if (!exempt && !isRoot()) fatal('psad: You must be root (or equivalent UID 0 account) to execute psad! Exiting.');
   const overrides = str(v, 'Override-config') ? str(v, 'Override-config').split(',') : [];
   const cfg = loadConfig({ configFile, overrideFiles: overrides });
   if (v.has('status-dl') && (int(v, 'status-dl') < 1 || int(v, 'status-dl') > 5)) fatal('The --status-dl must be between 1 and 5.');
   if (flag(v, 'no-kmsgsd') && !flag(v, 'debug')) fatal('The --no-kmsgsd option can only be used with --debug.');
-  if (str(v, 'restrict-ip') === '' && v.has('restrict-ip')) fatal('The --restrict-ip argument accepts an IP address or network.');
+  if (flag(v, 'fw-del-chains') && !flag(v, 'Flush')) fatal('The --fw-del-chains option can only be used with --Flush.');
+  if (v.has('restrict-ip') && !parseNet(str(v, 'restrict-ip'))) fatal('The --restrict-ip argument accepts an IP address or network.');
+  if (v.has('status-ip') && !parseNet(str(v, 'status-ip'))) fatal('The --status-ip argument accepts an IP address or network.');
+  for (const k of ['packets', 'Interval', 'CSV-max-lines', 'CSV-start-line', 'CSV-end-line', 'debug-sid']) {
+    if (v.has(k) && int(v, k) < 0) fatal(`The --${k} argument must not be negative.`);
+  }
+  fileOptions(cfg, v);
+  if (flag(v, 'email-analysis') && !flag(v, 'Analyze-msgs')) fatal('Can only specify --email-analysis flag when run in --Analyze mode.');
   resolveCommands(cfg, { noWhois: flag(v, 'no-whois') });
-  if (flag(v, 'Dump-conf')) {
-    out(dumpConf(cfg));
-    return 0;
+  if (flag(v, 'Dump-conf') || flag(v, 'fw-dump')) {
+    let rv = 0;
+    if (flag(v, 'Dump-conf')) out(dumpConf(cfg));
+    if (flag(v, 'fw-dump')) {
+      const d = dumpFirewall({
+        iptables: fwCheckOptions(cfg).iptables, ip6tables: fwCheckOptions(cfg).ip6tables,
+        ipv6: cfg.opt('ENABLE_IPV6_DETECTION', 'Y') === 'Y', includeIps: flag(v, 'fw-include-ips'),
+      });
+      (flag(v, 'debug') ? (t: string) => process.stderr.write(t) : out)(d.text);
+      rv += d.status;
+    }
+    return rv;
+  }
+  if (flag(v, 'sig-update')) return sigUpdate(cfg, out);
+  const autoIdsConfigured = cfg.get('ENABLE_AUTO_IDS');
+  if ((flag(v, 'Analyze-msgs') && !flag(v, 'analysis-auto-block')) || flag(v, 'log-server') || flag(v, 'Benchmark') || statusMode) {
+    cfg.set('ENABLE_AUTO_IDS', 'N');
   }
   applyCmdline(cfg, v);
   if (flag(v, 'Interval') && int(v, 'Interval')) cfg.set('CHECK_INTERVAL', String(int(v, 'Interval')));
   if (statusMode) {
     const sc = statusContext(cfg, v);
-    return status(cfg, out, {
+    let cleanup: SocketCmd[] = [];
+    const rv = status(cfg, out, {
       ip: str(v, 'status-ip'),
       minDl: int(v, 'status-dl'),
       summary: flag(v, 'status-summary'),
@@ -198,15 +260,42 @@ export async function main(argv: string[]): Promise<number> {
         dshieldCounter: cfg.get('DSHIELD_COUNTER_FILE'), topPorts: cfg.get('TOP_SCANNED_PORTS_FILE'),
         topSigs: cfg.get('TOP_SIGS_FILE'), topAttackers: cfg.get('TOP_ATTACKERS_FILE'),
       },
-      statusSections: (_e, x) => (cfg.get('ENABLE_DSHIELD_ALERTS') === 'Y' && fs.existsSync(cfg.get('DSHIELD_COUNTER_FILE'))
-        ? ['    DShield stats:\n', `      total emails: ${x.dshieldEmails}\n`, `      total packets: ${x.dshieldPackets}\n\n`] : []),
+      statusSections: (e, x) => {
+        const lines = cfg.get('ENABLE_DSHIELD_ALERTS') === 'Y' && fs.existsSync(cfg.get('DSHIELD_COUNTER_FILE'))
+          ? ['    DShield stats:\n', `      total emails: ${x.dshieldEmails}\n`, `      total packets: ${x.dshieldPackets}\n\n`] : [];
+        const b = blockedStatus(cfg, str(v, 'status-ip'), flag(v, 'verbose'), (ip) => e.sources.get(ip)?.dl);
+        cleanup = b.cleanup;
+        return lines.concat(b.lines);
+      },
     });
+    if (cleanup.length) {
+      const c2 = loadConfig({ configFile, overrideFiles: overrides });
+      c2.set('ENABLE_AUTO_IDS', autoIdsConfigured);
+      resolveCommands(c2, { noWhois: true });
+      if (isRoot()) await cleanupBlocks(c2, cleanup);
+    }
+    return rv;
   }
   if (flag(v, 'Kill')) return killDaemons(cfg, out);
   if (flag(v, 'HUP')) return hupDaemons(cfg, out);
   if (flag(v, 'USR1')) return usr1Daemon(cfg, out);
+  const testMode = flag(v, 'test-mode');
+  if (flag(v, 'Flush')) return flushCommand(cfg, flag(v, 'fw-del-chains'), out, testMode);
   if (flag(v, 'Restart')) return restartDaemons(cfg, out);
+  if (flag(v, 'fw-list-auto')) return listAuto(cfg, out);
+  if (v.has('fw-block-ip')) return fwBlockIp(cfg, str(v, 'fw-block-ip'), out, testMode);
+  if (v.has('fw-rm-block-ip')) return fwRmBlockIp(cfg, str(v, 'fw-rm-block-ip'), out, testMode);
   if (flag(v, 'Analyze-msgs')) return analyze(cfg, v);
+  if (flag(v, 'CSV') || flag(v, 'gnuplot')) return csvOrGnuplot(cfg, v, runtimeFlags(v, false), argv, out);
+  if (flag(v, 'Benchmark')) {
+    return benchmark(cfg, runtimeFlags(v, false), { packets: int(v, 'packets'), file: str(v, 'messages-file'), noIptErrors: flag(v, 'no-ipt-errors') }, out);
+  }
+  if (flag(v, 'fw-analyze') || v.has('fw-file')) {
+    const mailer = new Mailer(mailerOptions(cfg, { enabled: !testMode, onError: (m) => process.stderr.write(`[*] ${m}\n`), retryDelaysMs: [] }));
+    const rv = fwAnalyzeMain(cfg, { fwFile: str(v, 'fw-file') || undefined, out, analyze: true, mailer });
+    await mailer.idle(60000);
+    return rv;
+  }
   const daemon = new PsadDaemon(daemonFlags(cfg, v, argv, configFile, overrides));
   return daemon.run(cfg);
 }

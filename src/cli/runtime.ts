@@ -68,6 +68,12 @@ function resolveHost(name: string): string | null {
 }
 
 /** Imports the data files the way psad_init does, honouring the --no-* switches. */
+/** Only the auto_dl file (for the --fw-block-ip checks). */
+export function loadAutoDl(cfg: PsadConfig, warn: Warn): AutoDlEntry[] {
+  const f = cfg.get('AUTO_DL_FILE');
+  return parseAutoDl(readOrDie(f, 'auto_dl file'), f, warn, resolveHost);
+}
+
 export function loadDataTables(cfg: PsadConfig, flags: RuntimeFlags, warn: Warn): DataTables {
   const t: DataTables = {
     protocols: parseProtocols(readOrDie(cfg.get('PROTOCOLS_FILE'), 'protocols file')),

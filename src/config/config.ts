@@ -92,6 +92,17 @@ function addAssignments(cfg: PsadConfig, parsed: ParsedConf): void {
   }
 }
 
+/**
+ * psad 2.1.7's --fw-search FILE: FW_SEARCH_ALL and FW_MSG_SEARCH from a
+ * fw_search.conf (the same `NAME value;` lines) replace the config's.
+ */
+export function applyFwSearchFile(cfg: PsadConfig, file: string): void {
+  const parsed = readConfFile(file);
+  const has = parsed.lines.some((l) => /^\s*(FW_MSG_SEARCH|FW_SEARCH_ALL)\s/.test(l));
+  if (!has) throw new PsadError(`${file} does not define FW_SEARCH_ALL or FW_MSG_SEARCH.`);
+  importFwSearch(cfg, parsed);
+}
+
 /** FW_MSG_SEARCH / FW_SEARCH_ALL as psad re-reads them from the main file only. */
 function importFwSearch(cfg: PsadConfig, main: ParsedConf): void {
   cfg.fwSearch = [];
@@ -184,6 +195,12 @@ export function validateConfig(cfg: PsadConfig): void {
   const email = cfg.get('EMAIL_ADDRESSES');
   if (!/\S+@\S+/.test(email)) throw new PsadError(`Invalid EMAIL_ADDRESSES value: "${email}" (${cfg.where('EMAIL_ADDRESSES')})`);
   cfg.vars.set('EMAIL_ADDRESSES', email.replace(/\s*,\s/g, ' '));
+  if (cfg.has('AUTO_BLOCK_HOME_NET') && !/^[YN]$/.test(cfg.get('AUTO_BLOCK_HOME_NET'))) {
+    throw new PsadError(`AUTO_BLOCK_HOME_NET variable must be 'Y' or 'N' (${cfg.where('AUTO_BLOCK_HOME_NET')}: "${cfg.get('AUTO_BLOCK_HOME_NET')}")`);
+  }
+  if (cfg.has('FW_BACKEND') && !/^(?:iptables|nftables|auto)$/i.test(cfg.get('FW_BACKEND'))) {
+    throw new PsadError(`FW_BACKEND variable must be iptables, nftables or auto (${cfg.where('FW_BACKEND')}: "${cfg.get('FW_BACKEND')}")`);
+  }
   if (cfg.get('ENABLE_AUTO_IDS') === 'Y' && cfg.get('IPTABLES_BLOCK_METHOD') === 'N' && cfg.get('TCPWRAPPERS_BLOCK_METHOD') === 'N') {
     throw new PsadError('config warning, ENABLE_AUTO_IDS=Y, but both IPTABLES_BLOCK_METHOD and TCPWRAPPERS_BLOCK_METHOD are set to N.');
   }

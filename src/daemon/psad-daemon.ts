@@ -11,9 +11,12 @@ import { parseLine, PKT_ERROR, PKT_IGNORE, ParserOptions, ParserState, newParser
 import { scanLogr, AlertState, AlertSink } from '../alert/scan-logr';
 import { alertSettings } from '../alert/settings';
 import { Syslog, syslogPriority } from '../alert/syslog';
-import { Mailer } from '../alert/mailer';
+import { Mailer, mailerOptions } from '../alert/mailer';
+import { AlertDelivery } from '../alert/delivery';
+import { ExtScriptRunner } from '../alert/ext-script';
+import { DShield } from '../alert/dshield';
 import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags, DataTables } from '../cli/runtime';
-import { alertData } from '../cli/alert-io';
+import { alertData, resolverOptions } from '../cli/alert-io';
 import { PSAD_VERSION } from '../report/status-report';
 import { writePidFile, runningPid, removeOwnPidFile } from './pidfile';
 import { daemonize, isDaemonChild } from './daemonize';
@@ -21,6 +24,10 @@ import { StatusFilePaths, writeCounters, writeTopFiles, dshieldCounterText, impo
 import { listeningPorts } from './local-info';
 import { Resolver } from './resolver';
 import { dumpScanState } from './scan-dump';
+import { AutoResponse } from '../respond/auto-response';
+import { ControlSocket } from '../respond/control-socket';
+import { responseEnv } from '../respond/env';
+import { fwAnalyzeMain } from '../fwcheck/fwcheck-cli';
 
 /** Command-line settings of the daemon. */
 export interface DaemonFlags {
@@ -33,6 +40,10 @@ export interface DaemonFlags {
   noKmsgsd: boolean;
   logServer: boolean;
   noFwcheck: boolean;
+  /** --fw-file: check this ruleset listing instead of the live one at start-up */
+  fwFile?: string;
+  /** --verbose */
+  verbose?: boolean;
   /** -I/--Interval (0 = from config) */
   interval: number;
   /** -m/--messages-file */
@@ -113,6 +124,9 @@ export class PsadDaemon {
   private wake: (() => void) | null = null;
   private dshieldEmails = 0;
   private dshieldPackets = 0;
+  /** automated response (ENABLE_AUTO_IDS=Y) and its control socket */
+  response: AutoResponse | null = null;
+  private control: ControlSocket | null = null;
 
   constructor(private readonly flags: DaemonFlags) {}
 
@@ -144,7 +158,12 @@ export class PsadDaemon {
     resolveCommands(cfg, { noWhois: f.noWhois });
     if (f.logServer) cfg.set('ENABLE_AUTO_IDS', 'N');
     if (f.interval) cfg.set('CHECK_INTERVAL', String(f.interval));
-    const tables = loadDataTables(cfg, f.runtime, (m) => this.log(m));
+    const autoDlErrors: string[] = [];
+    const tables = loadDataTables(cfg, f.runtime, (m) => {
+      this.log(m);
+      const e = /:(\d+): (?:improperly formatted auto_dl line|could not resolve auto_dl)/.exec(m);
+      if (e) autoDlErrors.push(e[1]);
+    });
     const localNets = localNetworks(cfg, false, (m) => this.log(m));
     const eopts = engineOptions(cfg, f.runtime, localNets);
     const edata = engineData(tables);
@@ -165,25 +184,36 @@ export class PsadDaemon {
     };
     if (this.syslog) this.syslog.reconfigure(syslogOpts);
     else this.syslog = new Syslog(syslogOpts);
-    const mailOpts = {
-      mailCmd: cfg.cmd('mail') ?? '/usr/bin/mail',
-      addresses: cfg.get('EMAIL_ADDRESSES'),
-      appendHeader: cfg.get('EMAIL_APPEND_HEADER'),
+    const mailOpts = mailerOptions(cfg, {
       enabled: !f.testMode && !/no.?e?mail/i.test(methods),
       onError: (m: string) => this.log(m),
-    };
+      spoolDir: path.join(cfg.get('PSAD_ERR_DIR'), 'undelivered_mail'),
+    });
     if (this.mailer) this.mailer.reconfigure(mailOpts);
     else this.mailer = new Mailer(mailOpts);
-    const resOpts = {
-      dnsThreshold: cfg.num('DNS_LOOKUP_THRESHOLD'),
-      whoisThreshold: cfg.num('WHOIS_LOOKUP_THRESHOLD'),
-      whoisTimeout: cfg.num('WHOIS_TIMEOUT') || 60,
-      whoisCmd: cfg.cmd('whois') ?? '/usr/bin/whois',
-      dnsTimeoutMs: 2000,
-    };
+    // psad mails a bad auto_dl line (import_auto_dl)
+    for (const n of autoDlErrors) this.mailer.send(`${cfg.get('MAIL_ERROR_PREFIX')} import warning: ${cfg.get('AUTO_DL_FILE')} error on line: ${n}`, '');
+    const resOpts = resolverOptions(cfg, (m) => this.log(m));
     if (this.resolver) this.resolver.reconfigure(resOpts);
     else this.resolver = new Resolver(resOpts);
-    if (cfg.get('ENABLE_DSHIELD_ALERTS') === 'Y') this.log('warning: DShield reporting is not available in this version of psad-node');
+    this.initAlerts(cfg);
+    this.initResponse(cfg, tables);
+  }
+
+  /** ENABLE_AUTO_IDS: (re)builds the automated response; a bad IPT_AUTO_CHAIN throws (HUP keeps the old one). */
+  private initResponse(cfg: PsadConfig, tables: DataTables): void {
+    if (cfg.get('ENABLE_AUTO_IDS') !== 'Y') {
+      this.response = null;
+      return;
+    }
+    const env = responseEnv(cfg, tables.autoDl, {
+      log: (m) => this.log(m),
+      mail: (subject) => this.mailer.send(subject, ''),
+      currentDl: (ip) => this.engine.sources.get(ip)?.dl,
+      trace: this.flags.debug && this.flags.verbose ? (cmd) => process.stderr.write(`[+] firewall: ${cmd}\n`) : undefined,
+    });
+    if (this.response) this.response.env = env;
+    else this.response = new AutoResponse(env);
   }
 
   private selectDataFile(): string {
@@ -511,51 +541,46 @@ export class PsadDaemon {
       syslog: (m) => daemon.syslog.log(m),
       stdout: (t) => { process.stdout.write(Buffer.from(t, 'latin1')); },
       mail: (subject, body) => daemon.mailer.send(subject, body),
-      dns: (ip) => daemon.resolver.cachedReverse(ip),
-      whois: (ip, file) => daemon.whoisCache.get(`${ip} ${file}`) ?? ['Whois data not available!\n'],
-      externalScript: () => undefined,
+      lookup: (req, then) => daemon.delivery.lookup(req, then),
+      externalScript: (src) => daemon.scripts.run(daemon.cfg.get('EXTERNAL_SCRIPT'), src),
       now: () => Math.floor(Date.now() / 1000),
     };
   }
 
-  private readonly whoisCache = new Map<string, string[]>();
   private lastWriteError = '';
+  delivery!: AlertDelivery;
+  scripts!: ExtScriptRunner;
+  dshield: DShield | null = null;
 
-  /** DNS and whois answers for the alerts of this batch, fetched in parallel. */
-  private async prefetch(batch: Batch, dnsOn: boolean, whoisOn: boolean, forceSrc: boolean, minDl: number): Promise<void> {
-    this.whoisCache.clear();
-    const jobs: Promise<unknown>[] = [];
-    const seen = new Set<string>();
-    const psadDir = this.cfg.get('PSAD_DIR');
-    const data = alertData(this.tables, this.engine);
-    for (const [src, dsts] of batch.scan) {
-      const dl = this.engine.sources.get(src)?.dl ?? 0;
-      if (!(dl >= minDl)) continue;
-      for (const dst of dsts.keys()) {
-        if (dnsOn) {
-          for (const ip of [src, dst]) {
-            if (seen.has(ip)) continue;
-            seen.add(ip);
-            jobs.push(this.resolver.reverse(ip));
-          }
-        }
-        if (whoisOn) {
-          const lookup = !forceSrc && data.isLocal(src) && !data.isLocal(dst) ? dst : src;
-          const dir = `${psadDir}/${src}`;
-          const file = `${dir}/${lookup}_whois`;
-          const key = `${lookup} ${file}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          try {
-            mkdirp(dir);
-          } catch {
-            continue;
-          }
-          jobs.push(this.resolver.whois(lookup, file).then((l) => this.whoisCache.set(key, l)));
-        }
-      }
+  /**
+   * Alert delivery (lookups and mail in the background, in alert order),
+   * external scripts and DShield reports; at start and on HUP.
+   */
+  private initAlerts(cfg: PsadConfig): void {
+    if (!this.delivery) this.delivery = new AlertDelivery(this.resolver, (m) => this.log(m));
+    if (!this.scripts) this.scripts = new ExtScriptRunner({ log: (m) => this.log(m) });
+    const on = cfg.get('ENABLE_DSHIELD_ALERTS') === 'Y';
+    this.popts.dshield = on;
+    if (!on) {
+      this.dshield = null;
+      return;
     }
-    await Promise.all(jobs);
+    const o = {
+      userId: cfg.get('DSHIELD_USER_ID'),
+      alertEmail: cfg.get('DSHIELD_ALERT_EMAIL'),
+      userEmail: cfg.get('DSHIELD_USER_EMAIL'),
+      dlThreshold: cfg.num('DSHIELD_DL_THRESHOLD'),
+      intervalHours: cfg.num('DSHIELD_ALERT_INTERVAL') || 6,
+      checkInterval: this.checkInterval,
+      emailFile: cfg.get('DSHIELD_EMAIL_FILE'),
+      counterFile: cfg.get('DSHIELD_COUNTER_FILE'),
+      version: PSAD_VERSION,
+      // DShield reports do not depend on ALERTING_METHODS (as in psad 2.4.6)
+      send: (m: Parameters<Mailer['sendMessage']>[0]) => this.mailer.sendMessage(m, !this.flags.testMode),
+      log: (m: string) => this.log(m),
+    };
+    if (this.dshield) this.dshield.reconfigure(o);
+    else this.dshield = new DShield(o, Math.floor(Date.now() / 1000));
   }
 
   /** One batch: parse, detect, assign levels, alerts. */
@@ -563,6 +588,8 @@ export class PsadDaemon {
     const batch = new Batch();
     const errors: string[] = [];
     const now = Math.floor(Date.now() / 1000);
+    const ds = this.dshield;
+    ds?.startBatch(new Date());
     if (this.intervalCtr % 10 === 0 && !this.flags.noNetstat) this.localPorts = listeningPorts();
     for (const line of lines) {
       const pkt = new Packet();
@@ -572,6 +599,13 @@ export class PsadDaemon {
         continue;
       }
       if (rv === PKT_IGNORE) continue;
+      if (ds) {
+        // a DShield line for every packet the engine counts (psad adds it where the pair's counters grow)
+        const before = this.engine.sources.get(pkt.src)?.pairs.get(pkt.dst)?.absnum ?? 0;
+        this.engine.processPacket(pkt, batch, now);
+        if ((this.engine.sources.get(pkt.src)?.pairs.get(pkt.dst)?.absnum ?? 0) > before) ds.add(pkt.timestamp, pkt.dshieldStr);
+        continue;
+      }
       this.engine.processPacket(pkt, batch, now);
     }
     for (const n of this.engine.notes.splice(0)) this.log(n);
@@ -584,13 +618,14 @@ export class PsadDaemon {
     }
     this.engine.assignDangerLevels(batch);
     const f = this.flags;
+    const respond = () => this.response?.afterBatch(batch.scan.keys(), (ip) => this.engine.sources.get(ip)?.dl, (ip) => batch.autoBlockRegexMatch.has(ip));
     const c = this.cfg;
     const settings = alertSettings(c, {
       analysisMode: false, analysisEmails: false, noDaemon: f.noDaemon, noEmailAlerts: f.testMode || /no.?e?mail/i.test(c.get('ALERTING_METHODS')),
       noRdns: f.noRdns, noWhois: f.noWhois, noPassiveOs: f.runtime.noPassiveOs,
     });
-    await this.prefetch(batch, settings.dnsOn, settings.whoisOn, settings.whoisForceSrcIp, settings.minDangerLevel);
     scanLogr(this.engine, batch, settings, alertData(this.tables, this.engine, this.localPorts), this.alertState, this.sink());
+    respond();
     if (batch.scanIpPairsMaxHit) this.log('scan IP pairs threshold reached');
   }
 
@@ -608,12 +643,53 @@ export class PsadDaemon {
     } catch (e) {
       this.log(`could not write status files in ${c.get('PSAD_DIR')}: ${(e as Error).message}`);
     }
-    const maxPct = c.num('DISK_MAX_PERCENTAGE');
     const now = Math.floor(Date.now() / 1000);
+    if (this.dshield) {
+      try {
+        this.dshield.maybeSend(now, (ip) => this.engine.sources.get(ip)?.dl);
+      } catch (e) {
+        this.log(`DShield report failed: ${(e as Error).message}`);
+      }
+    }
+    const maxPct = c.num('DISK_MAX_PERCENTAGE');
     if (maxPct > 0 && now - this.lastDiskCheck > c.num('DISK_CHECK_INTERVAL')) this.diskCheck(maxPct);
     if (c.get('ENABLE_PERSISTENCE') === 'N') {
       const pct = c.num('PERSISTENCE_CTR_THRESHOLD');
       if (pct === 0 || this.intervalCtr % pct === 0) this.engine.expireScans(now, c.num('SCAN_TIMEOUT'));
+    }
+    this.respondPost();
+  }
+
+  /** Block expiry, then the control-socket commands, then (every 30 iterations) the kernel check. */
+  private respondPost(): void {
+    const r = this.response;
+    const cmds = this.control?.take() ?? [];
+    if (!r) {
+      if (cmds.length) this.log(`ignoring ${cmds.length} auto-response command(s): ENABLE_AUTO_IDS is not Y`);
+      return;
+    }
+    r.expire();
+    if (cmds.length) r.commands(cmds);
+    if (this.intervalCtr > 0 && this.intervalCtr % 30 === 0) r.reconcile();
+  }
+
+  /** The start-up firewall check (ENABLE_FW_LOGGING_CHECK, unless --no-fwcheck or --log-server). */
+  private startupFwCheck(): void {
+    const c = this.cfg;
+    if (this.flags.noFwcheck || this.flags.logServer || c.get('ENABLE_FW_LOGGING_CHECK') === 'N') return;
+    try {
+      const mail = !this.flags.testMode && !/no.?e?mail/i.test(c.get('ALERTING_METHODS'));
+      const methods = c.get('ALERTING_METHODS');
+      if (!mail) c.set('ALERTING_METHODS', 'noemail');
+      let rv = 0;
+      try {
+        rv = fwAnalyzeMain(c, { fwFile: this.flags.fwFile || undefined, out: () => undefined, analyze: false });
+      } finally {
+        c.set('ALERTING_METHODS', methods);
+      }
+      if (rv !== 0) this.log(`firewall setup warning: the ruleset does not log what psad needs, see ${c.get('FW_CHECK_FILE')}`);
+    } catch (e) {
+      this.log(`firewall check failed: ${(e as Error).message.replace(/\n/g, ' ')}`);
     }
   }
 
@@ -730,6 +806,10 @@ export class PsadDaemon {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.readChild) this.readChild.kill('SIGTERM');
+    this.control?.close();
+    // alerts waiting for lookups go out without them, then the mail queue is emptied (or saved)
+    await this.delivery?.close(3000);
+    await this.scripts?.idle(3000);
     await this.mailer?.idle(5000);
     await this.syslog?.flush();
     const c = this.cfg;
@@ -765,6 +845,7 @@ export class PsadDaemon {
         await this.syslog.flush();
         throw new PsadError(msg);
       }
+      this.startupFwCheck();
       this.setup(true);
       if (!f.noDaemon && !f.debug) {
         mkdirp(path.dirname(pidFile));
@@ -791,8 +872,22 @@ export class PsadDaemon {
     try {
       writeCounters(this.paths(), this.engine, this.pstate.prefixCounts);
       fs.writeFileSync(c.get('DSHIELD_COUNTER_FILE'), dshieldCounterText(this.dshieldEmails, this.dshieldPackets), { mode: 0o600 });
+      if (this.dshield) {
+        this.dshield.emails = this.dshieldEmails;
+        this.dshield.packets = this.dshieldPackets;
+      }
     } catch (e) {
       this.log(`could not write status files: ${(e as Error).message}`);
+    }
+    if (this.response) {
+      this.response.startup();
+      this.control = new ControlSocket(c.get('AUTO_IPT_SOCK'), (m) => this.log(m), () => this.kick());
+      try {
+        await this.control.listen();
+      } catch (e) {
+        this.log(`could not listen on ${c.get('AUTO_IPT_SOCK')}: ${(e as Error).message}`);
+        this.control = null;
+      }
     }
     if (this.readCmdMode) this.startReadCmd();
     else this.openDataFile(true);
