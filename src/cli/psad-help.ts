@@ -81,12 +81,12 @@ CSV and gnuplot output (-m FILE or IPT_SYSLOG_FILE; -i and --restrict-ip apply):
       --gnuplot-interactive     no png terminal: gnuplot opens a window
       --gnuplot-title <t>       graph title
       --gnuplot-legend-title <t> legend title (also --gnuplot-legend-titls, psad 2.4.6's spelling)
-      --gnuplot-x-label <t>     x axis label (also --gnuplot-xlabel; -y-label, -z-label likewise)
-      --gnuplot-x-range <a:b>   x axis range (also --gnuplot-xrange; -y-range, -z-range likewise)
-      --gnuplot-y-label <t>     y axis label
-      --gnuplot-y-range <a:b>   y axis range
-      --gnuplot-z-label <t>     z axis label (3D)
-      --gnuplot-z-range <a:b>   z axis range (3D)
+      --gnuplot-x-label <t>     x axis label (also --gnuplot-xlabel)
+      --gnuplot-x-range <a:b>   x axis range (also --gnuplot-xrange)
+      --gnuplot-y-label <t>     y axis label (also --gnuplot-ylabel)
+      --gnuplot-y-range <a:b>   y axis range (also --gnuplot-yrange)
+      --gnuplot-z-label <t>     z axis label, 3D (also --gnuplot-zlabel)
+      --gnuplot-z-range <a:b>   z axis range, 3D (also --gnuplot-zrange)
       --gnuplot-3D              three-dimensional graph (also --gnuplot-3d)
       --gnuplot-view <a,b>      viewing angle (3D)
       --gnuplot-graph-style <s> points, lines, linespoints, dots, ...
