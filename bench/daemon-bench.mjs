@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// The psad daemon under load, for this port and for psad 2.4.6 on the same
-// generated stream: lines appended to the syslog file psad follows
-// (ENABLE_SYSLOG_FILE Y, the mode psad 2.4.6 installs by default). Reports
-// sustained lines/s (all lines counted in packet_ctr, none lost), the delay
-// from one new line to the status file and to the alert, and psad's peak
-// memory. (kmsgsd alone is measured by test/e2e/kmsgsd-psadwatchd.)
-//   sudo node bench/daemon-bench.mjs [--lines N] [--no-reference]
+// The psad daemon under load, for this port and for psad 2.4.6 (with its C
+// kmsgsd) on the same generated stream, in one of two set-ups:
+//   --via fifo (default): lines appended to a file that a private rsyslogd
+//     reads (imfile) and writes into psad's FIFO (ompipe) -> kmsgsd ->
+//     fwdata -> psad (ENABLE_SYSLOG_FILE N)
+//   --via file: lines appended to the syslog file psad follows itself
+//     (ENABLE_SYSLOG_FILE Y, psad 2.4.6's default)
+// Reports sustained lines/s (all lines counted in packet_ctr, none lost), the
+// delay from one new line to the status file and to the alert, and psad's
+// peak memory.
+//   sudo node bench/daemon-bench.mjs [--lines N] [--via fifo|file] [--no-reference]
 // Runs in a network namespace of its own.
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -20,6 +24,7 @@ const { LogGenerator } = require('../dist/test/helpers/log-gen.js');
 const args = process.argv.slice(2);
 const opt = (n, d) => { const i = args.indexOf(`--${n}`); return i < 0 ? d : args[i + 1]; };
 const LINES = Number(opt('lines', '200000'));
+const VIA = opt('via', 'fifo');
 const withRef = !args.includes('--no-reference') && existsSync('/usr/sbin/psad');
 if (process.getuid() !== 0) { console.error('run as root'); process.exit(1); }
 
@@ -43,8 +48,25 @@ async function stack(name, psadBin, confMain, confDir) {
   for (const d of ['var/log/psad', 'var/run/psad', 'var/lib/psad']) mkdirSync(join(r, d), { recursive: true });
   const messages = join(dir, 'messages');
   writeFileSync(messages, '');
+  const fifo = join(r, 'var/lib/psad/psadfifo');
+  let rs = null;
+  const via = VIA === 'fifo'
+    ? ['ENABLE_SYSLOG_FILE N;', 'SYSLOG_DAEMON rsyslogd;', `ETC_RSYSLOG_CONF ${join(dir, 'sys-rsyslog.conf')};`]
+    : ['ENABLE_SYSLOG_FILE Y;', `IPT_SYSLOG_FILE ${messages};`];
+  if (VIA === 'fifo') {
+    spawnSync('mkfifo', ['-m', '600', fifo]);
+    writeFileSync(join(dir, 'sys-rsyslog.conf'), `kern.info\t\t|${fifo}\n`);
+    writeFileSync(join(dir, 'rsyslog.conf'), [
+      `global(workDirectory="${dir}")`,
+      'module(load="imfile" mode="inotify")',
+      'template(name="raw" type="string" string="%msg%\\n")',
+      'ruleset(name="fw") { action(type="ompipe" pipe="' + fifo + '" template="raw" action.resumeRetryCount="-1" action.resumeInterval="1" queue.type="LinkedList" queue.size="2000000") }',
+      `input(type="imfile" File="${messages}" Tag="fw" ruleset="fw")`,
+      '',
+    ].join('\n'));
+  }
   writeFileSync(join(dir, 'override.conf'), [
-    `INSTALL_ROOT ${r};`, `PSAD_CONF_DIR ${confDir};`, 'ENABLE_SYSLOG_FILE Y;', `IPT_SYSLOG_FILE ${messages};`, 'CHECK_INTERVAL 1;', 'ENABLE_PSADWATCHD N;', 'ENABLE_FW_LOGGING_CHECK N;',
+    `INSTALL_ROOT ${r};`, `PSAD_CONF_DIR ${confDir};`, ...via, 'CHECK_INTERVAL 1;', 'ENABLE_PSADWATCHD N;', 'ENABLE_FW_LOGGING_CHECK N;',
     'ENABLE_WHOIS_LOOKUPS N;', 'ENABLE_DNS_LOOKUPS N;', 'ALERTING_METHODS noemail;', 'AUTO_DETECT_JOURNALCTL N;', 'HOSTNAME bench;',
     '',
   ].join('\n'));
@@ -53,6 +75,10 @@ async function stack(name, psadBin, confMain, confDir) {
   const st = run([]);
   if (st.status !== 0) throw new Error(`${name}: psad did not start (status ${st.status})`);
   await sleep(3000);
+  if (VIA === 'fifo') {
+    rs = spawn('rsyslogd', ['-n', '-f', join(dir, 'rsyslog.conf'), '-i', join(dir, 'rs.pid')], { stdio: 'ignore' });
+    await sleep(2000);
+  }
   const send = async (text) => appendFileSync(messages, text);
   const gen = new LogGenerator({ lines: LINES, seed: 7, realistic: true, sources: Math.max(100, LINES / 200) });
   const body = [...gen.lines()].map((l) => (l.endsWith('\n') ? l : `${l}\n`)).join('');
@@ -85,6 +111,7 @@ async function stack(name, psadBin, confMain, confDir) {
     rss = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))[1]);
   } catch { /* gone */ }
   run(['-K']);
+  if (rs) rs.kill('SIGTERM');
   await sleep(500);
   rmSync(dir, { recursive: true, force: true });
   return { name, counted: n, secs: (tDone - t0) / 1000, sendSecs: (tSent - t0) / 1000, ctrMs: tCtr ? tCtr - tp : -1, alertMs: tAlert ? tAlert - tp : -1, rssMb: rss / 1024 };
@@ -97,7 +124,7 @@ try {
 } finally {
   spawnSync('ip', ['netns', 'delete', ns]);
 }
-console.log(`\n${LINES} lines appended to the syslog file psad follows (CHECK_INTERVAL 1)`);
+console.log(VIA === 'fifo' ? `\n${LINES} lines through rsyslogd -> FIFO -> kmsgsd -> psad (CHECK_INTERVAL 1)` : `\n${LINES} lines appended to the syslog file psad follows (CHECK_INTERVAL 1)`);
 console.log('program        counted    seconds   lines/s   line->status ms   line->alert ms   psad peak RSS MB');
 for (const r of rows) {
   console.log(`${r.name.padEnd(14)} ${String(r.counted).padStart(8)} ${r.secs.toFixed(1).padStart(10)} ${Math.round(r.counted / r.secs).toString().padStart(9)} ${String(r.ctrMs).padStart(17)} ${String(r.alertMs).padStart(16)} ${r.rssMb.toFixed(0).padStart(18)}`);

@@ -63,5 +63,6 @@ export function csvOrGnuplot(cfg: PsadConfig, v: Values, flags: RuntimeFlags, ar
     grayscale: flag(v, 'gnuplot-grayscale'),
     args: argv,
     now: new Date(),
+    storeFile: str(v, 'use-store-file'),
   }, popts, newParserState(), out);
 }

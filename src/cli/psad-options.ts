@@ -46,10 +46,7 @@ export const PSAD_OPTS: Opt[] = [
  * Options whose mode this build does not provide yet. They are refused with
  * a clear message instead of being accepted and ignored.
  */
-export const NOT_YET: ReadonlySet<string> = new Set([
-  'use-store-file',
-  'debug-sid',
-]);
+export const NOT_YET: ReadonlySet<string> = new Set<string>([]);
 
 export function psadOptSpecs(): OptSpec[] {
   const out: OptSpec[] = [];

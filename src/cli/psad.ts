@@ -6,6 +6,7 @@ import { loadConfig, PsadConfig, applyFwSearchFile } from '../config/config';
 import { PsadError } from '../config/errors';
 import { warnToStderr } from '../data/diagnostics';
 import { Engine } from '../engine/engine';
+import { sigTraceFor } from '../engine/sig-match';
 import { newParserState } from '../ingest/parse';
 import { parseFieldSpec, FieldFilter } from '../ingest/field-filter';
 import { runAnalysis, rebaseForAnalysis, makePsadDirs } from '../report/analysis';
@@ -78,6 +79,11 @@ function reportContext(cfg: PsadConfig, engine: Engine, tables: ReturnType<typeo
   };
 }
 
+/** --debug with --debug-sid SID (or --verbose): signature matching traced on stderr, as psad 2.4.6 does. */
+function sigTrace(v: Values) {
+  return sigTraceFor(flag(v, 'debug'), int(v, 'debug-sid'), flag(v, 'verbose'), (t) => process.stderr.write(`${t}\n`));
+}
+
 async function analyze(cfg: PsadConfig, v: Values): Promise<number> {
   const flags = runtimeFlags(v, true);
   const fieldsText = str(v, 'analysis-fields');
@@ -94,7 +100,7 @@ async function analyze(cfg: PsadConfig, v: Values): Promise<number> {
   makePsadDirs(cfg);
   const tables = loadDataTables(cfg, flags, warnToStderr);
   const localNets = localNetworks(cfg, true, () => undefined);
-  const engine = new Engine(engineOptions(cfg, flags, localNets), engineData(tables));
+  const engine = new Engine({ ...engineOptions(cfg, flags, localNets), sigTrace: sigTrace(v) }, engineData(tables));
   const popts = parserOptions(cfg, flags, tables, warnToStderr);
   const pstate = newParserState();
   const file = flag(v, 'stdin') ? null : (str(v, 'messages-file') || cfg.get('IPT_SYSLOG_FILE'));
@@ -177,6 +183,7 @@ function daemonFlags(cfg: PsadConfig, v: Values, argv: string[], configFile: str
     noFwcheck: flag(v, 'no-fwcheck'),
     fwFile: str(v, 'fw-file'),
     verbose: flag(v, 'verbose'),
+    debugSid: int(v, 'debug-sid'),
     interval: int(v, 'Interval'),
     messagesFile: str(v, 'messages-file'),
     noNetstat: flag(v, 'no-netstat'),
@@ -245,6 +252,14 @@ export async function main(argv: string[]): Promise<number> {
     cfg.set('ENABLE_AUTO_IDS', 'N');
   }
   applyCmdline(cfg, v);
+  if (flag(v, 'get-next-rule-id') && !flag(v, 'no-signatures')) {
+    // psad 2.4.6 answers this while importing the signatures (and not at all with --no-signatures)
+    const t = loadDataTables(cfg, runtimeFlags(v, false), warnToStderr);
+    if (t.signatures) {
+      out(`[+] Next available rule ID: ${t.signatures.maxId + 1}\n`);
+      return 0;
+    }
+  }
   if (flag(v, 'Interval') && int(v, 'Interval')) cfg.set('CHECK_INTERVAL', String(int(v, 'Interval')));
   if (statusMode) {
     const sc = statusContext(cfg, v);

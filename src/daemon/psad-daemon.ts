@@ -16,6 +16,7 @@ import { AlertDelivery } from '../alert/delivery';
 import { ExtScriptRunner } from '../alert/ext-script';
 import { DShield } from '../alert/dshield';
 import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags, DataTables } from '../cli/runtime';
+import { sigTraceFor } from '../engine/sig-match';
 import { alertData, resolverOptions } from '../cli/alert-io';
 import { PSAD_VERSION } from '../report/status-report';
 import { writePidFile, runningPid, removeOwnPidFile } from './pidfile';
@@ -44,6 +45,8 @@ export interface DaemonFlags {
   fwFile?: string;
   /** --verbose */
   verbose?: boolean;
+  /** --debug-sid: trace the matching of this signature (with --debug) */
+  debugSid?: number;
   /** -I/--Interval (0 = from config) */
   interval: number;
   /** -m/--messages-file */
@@ -166,6 +169,7 @@ export class PsadDaemon {
     });
     const localNets = localNetworks(cfg, false, (m) => this.log(m));
     const eopts = engineOptions(cfg, f.runtime, localNets);
+    eopts.sigTrace = sigTraceFor(f.debug, f.debugSid ?? 0, !!f.verbose, (t) => process.stderr.write(`${t}\n`));
     const edata = engineData(tables);
     const popts = parserOptions(cfg, f.runtime, tables, (m) => this.log(m));
     this.cfg = cfg;

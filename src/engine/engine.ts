@@ -6,7 +6,7 @@ import { P0fSig } from '../data/pf-os';
 import { PosfSig } from '../data/posf';
 import { FwsnortSig } from '../data/snort-rules';
 import { matchPort } from '../data/port-list';
-import { SignatureIndex } from './sig-match';
+import { SignatureIndex, SigTrace } from './sig-match';
 import { Batch, SourceState, PairState } from './state';
 import { P0fMatcher, posfObserve, newPosfState } from './os-fingerprint';
 import { scanStartFromLine } from './scan-time';
@@ -33,6 +33,8 @@ export interface EngineOptions {
   /** AUTO_BLOCK_REGEX when auto-blocking by prefix is on */
   autoBlockRegex: RegExp | null;
   maxHops: number;
+  /** trace signature matching (--debug with --debug-sid / --verbose); default none */
+  sigTrace?: SigTrace;
 }
 
 /** The data tables the engine matches against. */
@@ -194,7 +196,8 @@ export class Engine {
 
   private psadSigs(pkt: Packet, pair: () => PairState, now: number): [number, boolean] {
     const idx = this.data.signatures!;
-    const hits = idx.match(pkt);
+    const trace = this.opts.sigTrace;
+    const hits = trace ? idx.matchTraced(pkt, trace) : idx.match(pkt);
     let dl = 0;
     let matched = false;
     for (const h of hits) {

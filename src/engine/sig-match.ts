@@ -11,6 +11,27 @@ interface Entry {
   dst: Net;
 }
 
+/**
+ * Tracing of signature matching (psad's --debug with --debug-sid SID, or with
+ * --verbose for every signature): why a candidate signature (one whose
+ * addresses and ports fit the packet) failed or matched, in psad 2.4.6's
+ * stderr lines. Off unless given; matching results do not depend on it.
+ */
+export interface SigTrace {
+  /** the signature traced step by step (--debug-sid); 0 for none */
+  sid: number;
+  /** also trace the failed range tests and the matches of every other signature (--verbose) */
+  all: boolean;
+  /** receives each trace line (without the newline) */
+  line: (text: string) => void;
+}
+
+/** The trace psad's --debug, --debug-sid and --verbose ask for, or undefined when nothing would be printed. */
+export function sigTraceFor(debug: boolean, debugSid: number, verbose: boolean, line: (text: string) => void): SigTrace | undefined {
+  if (!debug || (!(debugSid > 0) && !verbose)) return undefined;
+  return { sid: debugSid > 0 ? debugSid : 0, all: verbose, line };
+}
+
 /** A signature that matched a packet and the danger level it gives (0 = ignored). */
 export interface SigHit {
   sig: Signature;
@@ -45,6 +66,8 @@ export class SignatureIndex {
   private readonly icmpByType = new Map<number, Entry[]>();
   private readonly icmpOther: Entry[] = [];
   private readonly ipEntries: Entry[] = [];
+  /** every entry by protocol in file order, for tracing only */
+  private readonly traceEntries: Map<string, Entry[]>;
 
   constructor(readonly set: SignatureSet, readonly ipOptions: readonly IpOption[], readonly snortRuleDl: ReadonlyMap<number, number>) {
     const byProto = new Map<string, Entry[]>();
@@ -87,6 +110,7 @@ export class SignatureIndex {
       } else this.icmpOther.push(e);
     }
     this.ipEntries.push(...(byProto.get('ip') ?? []));
+    this.traceEntries = byProto;
   }
 
   private sigDl(sig: Signature): number {
@@ -154,6 +178,110 @@ export class SignatureIndex {
       return;
     }
     if (this.protoKeywords(pkt, sig)) hits.push({ sig, dl: this.sigDl(sig) });
+  }
+
+  /**
+   * One candidate signature with trace lines, in the order and wording of
+   * psad 2.4.6 (match_snort_keywords and the keyword tests it calls): the
+   * failed range test with the packet value and the signature's bounds, the
+   * flags mismatch, the passed steps of the --debug-sid signature, matches.
+   * The verdict is the one check() gives.
+   */
+  private explain(pkt: Packet, sig: Signature, t: SigTrace): void {
+    const sid = sig.sid;
+    const focus = sid === t.sid;
+    const shown = focus || t.all;
+    const out = t.line;
+    const range = (kw: string, val: number, r: IntRange): boolean => {
+      const v = val < 0 ? 0 : val;
+      if (r.neg) {
+        if (v <= r.e && v >= r.s) {
+          if (shown) out(`[-] SID: ${sid} failed ${kw} test, ${v} <= ${r.e} and ${v} >= ${r.s}`);
+          return false;
+        }
+      } else if (v < r.s) {
+        if (shown) out(`[-] SID: ${sid} failed ${kw} test, ${v} < ${r.s} (range start)`);
+        return false;
+      } else if (v > r.e) {
+        if (shown) out(`[-] SID: ${sid} failed ${kw} test, ${v} > ${r.e} (range end)`);
+        return false;
+      }
+      return true;
+    };
+    const matched = (what: string): number => {
+      const dl = this.sigDl(sig);
+      if (shown) {
+        out(`[+] packet matched ${what} keywords for sid: ${sid} (psad_id: ${sig.psadId})`);
+        out(`    "${sig.msg}"`);
+        out(`[+] assign_sid_dl(): snort_rule_dl assigning SID ${sid} a danger level of ${dl}`);
+      }
+      return dl;
+    };
+    if (!pkt.isIpv6) {
+      if (sig.ttl && !range('ttl', pkt.ttl, sig.ttl)) return;
+      if (sig.id && !range('id', pkt.ipId, sig.id)) return;
+      if (sig.psadIpLen && !range('psad_ip_len', pkt.ipLen, sig.psadIpLen)) return;
+      if (sig.ipProto) return;
+      if (sig.sameip && (pkt.intf === 'lo' || pkt.src !== pkt.dst)) return;
+      if (sig.ipopts !== undefined) {
+        if (!pkt.ipOpts || pkt.ipOpts === '0') return;
+        if (sig.ipopts !== 'any' && !parseIpOptionKeywords(pkt.ipOpts, this.ipOptions).has(sig.ipopts)) return;
+      }
+      // an ip signature with danger level 0 is ignored before the next line
+      if (sig.proto === 'ip' && matched('ip') === 0) return;
+    }
+    if (focus) out(`[+] SID: ${sid}, passed match_snort_ip_keywords() tests.`);
+    if (sig.proto === 'tcp') {
+      if (focus) out(`[+] SID: ${sid} match_snort_tcp_keywords()`);
+      if (sig.flags !== undefined && pkt.flags !== sig.flags) {
+        if (focus) out(`[-] SID: ${sid} ${pkt.flags} != ${sig.flags}`);
+        return;
+      }
+      let hdr = IP_HEADER_LEN + TCP_HEADER_LEN;
+      if (pkt.flags.includes('SYN')) hdr += TCP_MAX_OPTS_LEN;
+      if (sig.dsize && !range('dsize', pkt.ipLen - hdr, sig.dsize)) return;
+      if (sig.psadDsize && !range('psad_dsize', pkt.ipLen - hdr, sig.psadDsize)) return;
+      if (sig.window && !range('window', pkt.win, sig.window)) return;
+      if (sig.seq && !range('seq', pkt.tcpSeq, sig.seq)) return;
+      if (sig.ack && !range('ack', pkt.tcpAck, sig.ack)) return;
+      matched('tcp');
+    } else if (sig.proto === 'udp') {
+      if (sig.dsize && !range('dsize', pkt.udpLen - UDP_HEADER_LEN, sig.dsize)) return;
+      if (sig.psadDsize && !range('psad_dsize', pkt.udpLen - UDP_HEADER_LEN, sig.psadDsize)) return;
+      matched('udp');
+    } else if (sig.proto === 'icmp') {
+      const d = pkt.ipLen - IP_HEADER_LEN - ICMP_HEADER_LEN;
+      if (sig.dsize && !range('dsize', d, sig.dsize)) return;
+      if (sig.psadDsize && !range('psad_dsize', d, sig.psadDsize)) return;
+      if (sig.itype && !range('itype', pkt.itype, sig.itype)) return;
+      if (sig.icode && !range('icode', pkt.icode, sig.icode)) return;
+      if (sig.icmpSeq && !range('icmp_seq', pkt.icmpSeq, sig.icmpSeq)) return;
+      if (sig.icmpId && !range('icmp_id', pkt.icmpId, sig.icmpId)) return;
+      matched('icmp');
+    }
+  }
+
+  /**
+   * match() with trace lines: every signature the reference would test
+   * against the packet (its protocol's signatures whose addresses and ports
+   * fit, then the ip signatures), in file order. Only called when tracing,
+   * so match() itself stays as fast as without it.
+   */
+  matchTraced(pkt: Packet, t: SigTrace): SigHit[] {
+    const hits = this.match(pkt);
+    const proto = pkt.proto;
+    const ports = proto === 'tcp' || proto === 'udp';
+    const lists = proto === 'ip' ? [this.traceEntries.get('ip')] : [this.traceEntries.get(proto), this.traceEntries.get('ip')];
+    for (const list of lists) {
+      if (!list) continue;
+      for (const e of list) {
+        if (!t.all && e.sig.sid !== t.sid) continue;
+        if (ports && e.sig.proto !== 'ip' && (!portOk(pkt.dp, e.sig.dp) || !portOk(pkt.sp, e.sig.sp))) continue;
+        if (!netContains(e.src, pkt.sAddr!) || !netContains(e.dst, pkt.dAddr!)) continue;
+        this.explain(pkt, e.sig, t);
+      }
+    }
+    return hits;
   }
 
   /** Every signature hit of the packet (a signature listed under two overlapping nets counts twice, as in the reference). */

@@ -37,6 +37,8 @@ export interface GnuplotOptions extends SelectOptions {
   /** the command-line arguments, for the file headers */
   args: string[];
   now: Date;
+  /** --use-store-file: read the records from this file when it exists, else store them there ('' = not given) */
+  storeFile?: string;
 }
 
 export const GNUPLOT_DEFAULTS = {
@@ -108,6 +110,75 @@ class Columns {
   get(row: number, col: number): string {
     return this.texts[col][this.ids[row * this.k + col]];
   }
+
+  /** The records as a store file (see readStore). */
+  storeText(fields: string[]): string {
+    const doc = { format: STORE_FORMAT, version: 1, fields, rows: this.n, values: this.texts, ids: Array.from(this.ids.subarray(0, this.n * this.k)) };
+    // ASCII only, so that the bytes do not depend on an encoding
+    return `${JSON.stringify(doc).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+  }
+
+  /** Records read back from a store file (already checked). */
+  static restore(k: number, texts: string[][], ids: number[], n: number): Columns {
+    const c = new Columns(k);
+    c.texts.splice(0, k, ...texts);
+    c.ids = Int32Array.from(ids);
+    c.n = n;
+    return c;
+  }
+}
+
+const STORE_FORMAT = 'psad-node gnuplot records';
+
+/**
+ * --use-store-file: the selected field values of psad-node's gnuplot mode,
+ * as JSON: {format, version, fields, rows, values: the distinct values of
+ * each field, ids: rows x fields indexes into values}. psad 2.4.6 wrote a
+ * Perl Storable file instead, which is refused here with a clear message.
+ */
+function readStore(file: string, fields: string[]): Columns {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch (e) {
+    throw new PsadError(`Could not read the --use-store-file ${file}: ${describeErrno(e as NodeJS.ErrnoException)}`);
+  }
+  if (buf.subarray(0, 4).toString('latin1') === 'pst0') {
+    throw new PsadError(`${file} is a Perl Storable file (written by psad 2.4.6), which this version does not read: `
+      + 'remove it, or name another --use-store-file, to parse the log and store its records again.');
+  }
+  const bad = (why: string): never => {
+    throw new PsadError(`${file} is not a usable psad-node gnuplot store file (${why}): remove it, or name another `
+      + '--use-store-file, to parse the log and store its records again.');
+  };
+  let doc: { format?: unknown; version?: unknown; fields?: unknown; rows?: unknown; values?: unknown; ids?: unknown };
+  try {
+    doc = JSON.parse(buf.toString('latin1'));
+  } catch {
+    return bad('it is not JSON, or it is truncated');
+  }
+  if (!doc || typeof doc !== 'object' || doc.format !== STORE_FORMAT) return bad('no psad-node store header');
+  if (doc.version !== 1) return bad(`unknown version ${JSON.stringify(doc.version)}`);
+  const f = doc.fields;
+  if (!Array.isArray(f) || !f.every((x) => typeof x === 'string')) return bad('no field list');
+  if (f.join(' ') !== fields.join(' ')) {
+    throw new PsadError(`${file} holds the records of the fields "${f.join(' ')}", not of "${fields.join(' ')}" `
+      + '(--CSV-fields): remove it, or name another --use-store-file.');
+  }
+  const k = fields.length;
+  const n = doc.rows;
+  const values = doc.values;
+  const ids = doc.ids;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) return bad('bad record count');
+  if (!Array.isArray(values) || values.length !== k || !values.every((col) => Array.isArray(col) && col.every((x) => typeof x === 'string'))) {
+    return bad('bad value lists');
+  }
+  if (!Array.isArray(ids) || ids.length !== n * k) return bad('record count and data differ');
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (!Number.isInteger(id) || id < 0 || id >= (values as string[][])[i % k].length) return bad(`bad value index in record ${Math.floor(i / k) + 1}`);
+  }
+  return Columns.restore(k, values as string[][], ids as number[], n);
 }
 
 const TS_RE = /^\s*(\w+)\s+(\d+)\s+(\S+)/;
@@ -544,13 +615,26 @@ export function runGnuplot(o: GnuplotOptions, popts: ParserOptions, pstate: Pars
   const files = gnuplotFiles(o);
   checkPlotOptions(o, spec, files.gnu);
   const sortStyle = spec.timeCount ? 'time' : (o.sortStyle || GNUPLOT_DEFAULTS.sortStyle);
-  out(o.file === null ? '[+] Parsing iptables log messages from STDIN\n'
-    : `[+] Parsing iptables log messages from file: ${o.file}\n`);
-
   const tokens = spec.fields.map((f) => f.field);
-  const cols = new Columns(tokens.length);
-  const lines = selectRows(spec, o, popts, pstate, (values) => cols.add(values));
-  out(`[+] Parsed ${lines} iptables log messages.\n`);
+  let cols: Columns;
+  if (o.storeFile && fs.existsSync(o.storeFile)) {
+    // the log is not read at all (psad 2.4.6 still opened it, and died when it was missing)
+    cols = readStore(o.storeFile, tokens);
+    out(`[+] Retrieved Gnuplot array from: ${o.storeFile}\n`);
+  } else {
+    out(o.file === null ? '[+] Parsing iptables log messages from STDIN\n'
+      : `[+] Parsing iptables log messages from file: ${o.file}\n`);
+    const c = new Columns(tokens.length);
+    const lines = selectRows(spec, o, popts, pstate, (values) => c.add(values));
+    cols = c;
+    if (o.storeFile) {
+      out(`[+] Storing Gnuplot data to: ${o.storeFile}\n`);
+      const text = c.storeText(tokens);
+      writeAtomically(o.storeFile, (w) => w.write(text));
+    } else {
+      out(`[+] Parsed ${lines} iptables log messages.\n`);
+    }
+  }
 
   // year of the first record, and the rank of every address among all src and dst values
   const tsCol = tokens.indexOf('timestamp');

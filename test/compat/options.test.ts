@@ -33,6 +33,7 @@ interface Case {
   absent?: string;
   absentAfterStart?: string;
   stderrAfterStart?: string;
+  restart?: boolean;
   ref?: string;
   e2e?: string;
 }
@@ -219,6 +220,19 @@ async function daemonCase(c: Case, v: Record<string, string>): Promise<void> {
     else assert.equal(child.exitCode, null, 'stays in the foreground');
     if (c.absentAfterStart) assert.ok(!fs.existsSync(path.join(root, c.absentAfterStart)), `${c.absentAfterStart} exists`);
     if (c.stderrAfterStart) assert.match(stderr, new RegExp(c.stderrAfterStart));
+    if (c.restart) {
+      const before = Number(fs.readFileSync(pidFile, 'latin1'));
+      const r = spawnSync(base[0], [...base.slice(1), ...c.names.slice(0, 1)], { encoding: 'latin1', timeout: 60000 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /Restarting psad daemons/);
+      let after = 0;
+      for (let i = 0; i < 100; i++) {
+        after = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'latin1')) : 0;
+        if (after && after !== before) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.ok(after && after !== before, 'a new psad runs after -R');
+    }
     if (c.names.includes('--no-fwcheck')) {
       // and without it the check runs
       spawnSync(base[0], [...base.slice(1), '-K']);
