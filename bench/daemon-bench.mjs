@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // The psad daemon under load, for this port and for psad 2.4.6 (with its C
 // kmsgsd) on the same generated stream, in one of two set-ups:
-//   --via fifo (default): lines appended to a file that a private rsyslogd
-//     reads (imfile) and writes into psad's FIFO (ompipe) -> kmsgsd ->
+//   --via fifo: lines appended to a file that a private rsyslogd
+//     reads (imfile) and writes into psad's FIFO (omfile; ompipe with --ompipe) -> kmsgsd ->
 //     fwdata -> psad (ENABLE_SYSLOG_FILE N)
-//   --via file: lines appended to the syslog file psad follows itself
+//   --via file (default): lines appended to the syslog file psad follows itself
 //     (ENABLE_SYSLOG_FILE Y, psad 2.4.6's default)
 // Reports sustained lines/s (all lines counted in packet_ctr, none lost), the
 // delay from one new line to the status file and to the alert, and psad's
 // peak memory.
-//   sudo node bench/daemon-bench.mjs [--lines N] [--via fifo|file] [--no-reference]
+//   sudo node bench/daemon-bench.mjs [--lines N] [--via fifo|file] [--ompipe] [--no-reference]
 // Runs in a network namespace of its own.
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ const { LogGenerator } = require('../dist/test/helpers/log-gen.js');
 const args = process.argv.slice(2);
 const opt = (n, d) => { const i = args.indexOf(`--${n}`); return i < 0 ? d : args[i + 1]; };
 const LINES = Number(opt('lines', '200000'));
-const VIA = opt('via', 'fifo');
+const VIA = opt('via', 'file');
 const withRef = !args.includes('--no-reference') && existsSync('/usr/sbin/psad');
 if (process.getuid() !== 0) { console.error('run as root'); process.exit(1); }
 
@@ -60,7 +60,13 @@ async function stack(name, psadBin, confMain, confDir) {
       `global(workDirectory="${dir}")`,
       'module(load="imfile" mode="inotify")',
       'template(name="raw" type="string" string="%msg%\\n")',
-      'ruleset(name="fw") { action(type="ompipe" pipe="' + fifo + '" template="raw" action.resumeRetryCount="-1" action.resumeInterval="1" queue.type="LinkedList" queue.size="2000000") }',
+      // omfile, not ompipe: ompipe writes without blocking and, when the pipe is
+      // full, suspends the action for resumeInterval (1 s), which caps it at
+      // about one pipe buffer (64 KB) per second; omfile's blocking writes go at
+      // the reader's pace. --ompipe measures the ompipe set-up.
+      args.includes('--ompipe')
+        ? 'ruleset(name="fw") { action(type="ompipe" pipe="' + fifo + '" template="raw" action.resumeRetryCount="-1" action.resumeInterval="1" queue.type="LinkedList" queue.size="2000000") }'
+        : 'ruleset(name="fw") { action(type="omfile" file="' + fifo + '" template="raw" action.resumeRetryCount="-1" queue.type="LinkedList" queue.size="2000000") }',
       `input(type="imfile" File="${messages}" Tag="fw" ruleset="fw")`,
       '',
     ].join('\n'));
@@ -74,10 +80,14 @@ async function stack(name, psadBin, confMain, confDir) {
   const run = (a) => spawnSync('ip', ['netns', 'exec', ns, ...psadBin, '-c', confMain, '-O', join(dir, 'override.conf'), ...a], { stdio: 'ignore', timeout: 60000 });
   const st = run([]);
   if (st.status !== 0) throw new Error(`${name}: psad did not start (status ${st.status})`);
+  let rsFailed = null;
+  try {
   await sleep(3000);
   if (VIA === 'fifo') {
     rs = spawn('rsyslogd', ['-n', '-f', join(dir, 'rsyslog.conf'), '-i', join(dir, 'rs.pid')], { stdio: 'ignore' });
+    rs.on('error', (e) => { rsFailed = e; });
     await sleep(2000);
+    if (rsFailed) throw new Error(`rsyslogd: ${rsFailed.message}`);
   }
   const send = async (text) => appendFileSync(messages, text);
   const gen = new LogGenerator({ lines: LINES, seed: 7, realistic: true, sources: Math.max(100, LINES / 200) });
@@ -110,11 +120,13 @@ async function stack(name, psadBin, confMain, confDir) {
     const pid = Number(readFileSync(join(r, 'var/run/psad/psad.pid'), 'latin1'));
     rss = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))[1]);
   } catch { /* gone */ }
-  run(['-K']);
-  if (rs) rs.kill('SIGTERM');
-  await sleep(500);
-  rmSync(dir, { recursive: true, force: true });
   return { name, counted: n, secs: (tDone - t0) / 1000, sendSecs: (tSent - t0) / 1000, ctrMs: tCtr ? tCtr - tp : -1, alertMs: tAlert ? tAlert - tp : -1, rssMb: rss / 1024 };
+  } finally {
+    run(['-K']);
+    if (rs && !rsFailed) rs.kill('SIGTERM');
+    await sleep(500);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const rows = [];

@@ -23,6 +23,7 @@ import { writePidFile, runningPid, removeOwnPidFile } from './pidfile';
 import { daemonize, isDaemonChild } from './daemonize';
 import { StatusFilePaths, writeCounters, writeTopFiles, dshieldCounterText, importScanData, isSourceDirName } from './status-files';
 import { listeningPorts } from './local-info';
+import { feedsFifo, rsyslogFiles } from './syslog-conf';
 import { Resolver } from './resolver';
 import { dumpScanState } from './scan-dump';
 import { AutoResponse } from '../respond/auto-response';
@@ -312,7 +313,6 @@ export class PsadDaemon {
     }
     const text = fs.readFileSync(file, 'latin1');
     if (!fs.existsSync(`${file}.orig`)) fs.copyFileSync(file, `${file}.orig`);
-    const esc = fifo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const hup = (name: string) => {
       for (const pid of pidsByName(name)) {
         try { process.kill(pid, 'SIGHUP'); } catch { /* gone */ }
@@ -332,7 +332,9 @@ export class PsadDaemon {
     if (daemon === 'metalog') {
       throw new PsadError('SYSLOG_DAEMON metalog cannot be reconfigured automatically; make metalog write kern messages to the FIFO by hand.');
     }
-    if (new RegExp(`\\|\\s*${esc}`).test(text)) return;
+    const readable = (f: string) => { try { return fs.readFileSync(f, 'latin1'); } catch { return ''; } };
+    if (feedsFifo(text, fifo)) return;
+    if (daemon === 'rsyslogd' && rsyslogFiles(file).slice(1).some((f) => feedsFifo(readable(f), fifo))) return;
     const kept = text.split('\n').filter((l) => !/psadfifo/i.test(l)).join('\n');
     fs.writeFileSync(file, `${kept}\n### Send kern.info messages to psadfifo for analysis by kmsgsd\nkern.info\t\t|${fifo}\n`);
     this.log(`reconfiguring ${daemon} to write kern.info messages to ${fifo}`);

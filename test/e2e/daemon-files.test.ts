@@ -32,14 +32,15 @@ interface Run {
   stop: () => void;
 }
 
-function start(name: string, conf: string[], opts: { daemon?: boolean } = {}): Run {
+function start(name: string, conf: string[], opts: { daemon?: boolean; rsyslog?: (fifo: string, dir: string) => void } = {}): Run {
   const dir = tmpDir(name);
   const given = conf.find((c) => c.startsWith('INSTALL_ROOT'));
   const root = given ? given.replace(/^INSTALL_ROOT\s+(.*);$/, '$1') : path.join(dir, 'root');
   const ovr = path.join(dir, 'override.conf');
   // a syslog config that already sends kern.info to the FIFO, so psad leaves it alone
   const fifo = path.join(root, 'var/lib/psad/psadfifo');
-  fs.writeFileSync(path.join(dir, 'rsyslog.conf'), `kern.info\t\t|${fifo}\n`);
+  if (opts.rsyslog) opts.rsyslog(fifo, dir);
+  else fs.writeFileSync(path.join(dir, 'rsyslog.conf'), `kern.info\t\t|${fifo}\n`);
   fs.writeFileSync(ovr, [`INSTALL_ROOT ${root};`, `ETC_RSYSLOG_CONF ${path.join(dir, 'rsyslog.conf')};`, `PSAD_CONF_DIR ${path.join(ROOT, 'etc')};`, 'CHECK_INTERVAL 1;',
     'ENABLE_PSADWATCHD N;', 'HOSTNAME fw-test;', 'ENABLE_WHOIS_LOOKUPS N;', 'ENABLE_DNS_LOOKUPS N;', 'AUTO_DETECT_JOURNALCTL N;',
     'ALERTING_METHODS noemail;', ...conf.filter((c) => !c.startsWith('INSTALL_ROOT')), ''].join('\n'));
@@ -73,6 +74,41 @@ async function settle(r: Run): Promise<void> {
   // the first interval skips what is already in the file
   await new Promise((res) => setTimeout(res, 1500));
 }
+
+test('ENABLE_SYSLOG_FILE N: psad adds the FIFO to rsyslog.conf only when no file of rsyslog writes it already', { timeout: 60000, skip }, async () => {
+  // the FIFO written by an omfile action in rsyslog.d: nothing is added (a second writer would double every line)
+  const mainText = 'module(load="imuxsock")\n$IncludeConfig /etc/rsyslog.d/*.conf\n';
+  let fifoPath = '';
+  const a = start('rsconf-a', ['ENABLE_SYSLOG_FILE N;', 'SYSLOG_DAEMON rsyslogd;'], {
+    rsyslog: (fifo, dir) => {
+      fifoPath = fifo;
+      fs.writeFileSync(path.join(dir, 'rsyslog.conf'), mainText);
+      fs.mkdirSync(path.join(dir, 'rsyslog.d'));
+      fs.writeFileSync(path.join(dir, 'rsyslog.d/psad.conf'), `kern.info action(type="omfile" file="${fifo}")\n`);
+    },
+  });
+  try {
+    await waitFor('psad and kmsgsd running', () => pidAlive(a.pid('psad')) && pidAlive(a.pid('kmsgsd')));
+    assert.equal(fs.readFileSync(path.join(a.dir, 'rsyslog.conf'), 'latin1'), mainText);
+  } finally {
+    a.stop();
+  }
+  // nothing writes the FIFO: psad adds the pipe line, as psad 2.4.6 does
+  const b = start('rsconf-b', ['ENABLE_SYSLOG_FILE N;', 'SYSLOG_DAEMON rsyslogd;'], {
+    rsyslog: (fifo, dir) => {
+      fifoPath = fifo;
+      fs.writeFileSync(path.join(dir, 'rsyslog.conf'), mainText);
+    },
+  });
+  try {
+    await waitFor('psad and kmsgsd running', () => pidAlive(b.pid('psad')) && pidAlive(b.pid('kmsgsd')));
+    const text = fs.readFileSync(path.join(b.dir, 'rsyslog.conf'), 'latin1');
+    assert.ok(text.startsWith(mainText.trimEnd()), text);
+    assert.match(text, new RegExp(`^kern\\.info\\t+\\|${fifoPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+  } finally {
+    b.stop();
+  }
+});
 
 test('log rotation of IPT_SYSLOG_FILE (rename, and truncation in place) loses no line', { timeout: 120000, skip }, async () => {
   const dir = tmpDir('rot');
