@@ -44,11 +44,15 @@ export async function killDaemons(cfg: PsadConfig, out: Out): Promise<number> {
   sl.log('shutting down psad daemons');
   await sl.flush();
   sl.close();
+  const stopped = new Set<number>();
+  let psadPid = 0;
   for (const name of ['psadwatchd', 'kmsgsd', 'psad', 'psad_fw_read']) {
     const file = pidFile(cfg, name);
     if (fs.existsSync(file)) {
       const pid = runningPid(file);
       if (pid) {
+        stopped.add(pid);
+        if (name === 'psad') psadPid = pid;
         out(`[+] Stopping ${name}, pid: ${pid}\n`);
         try {
           process.kill(pid, 'SIGTERM');
@@ -66,6 +70,21 @@ export async function killDaemons(cfg: PsadConfig, out: Out): Promise<number> {
       }
     } else if (name === 'psad') {
       out(`[-] psad: pid file ${file} does not exist for ${name} on ${cfg.get('HOSTNAME')}\n`);
+    }
+  }
+  // a psad stopped while it was starting may have started kmsgsd or psadwatchd
+  // after their pid files were read above: once psad is gone, stop those too
+  if (psadPid) {
+    await waitGone(psadPid, 10000);
+    for (const name of ['psadwatchd', 'kmsgsd']) {
+      const file = pidFile(cfg, name);
+      const pid = runningPid(file);
+      if (!pid || stopped.has(pid)) continue;
+      out(`[+] Stopping ${name}, pid: ${pid}\n`);
+      try {
+        process.kill(pid, 'SIGTERM');
+        fs.rmSync(file, { force: true });
+      } catch { /* gone meanwhile */ }
     }
   }
   return rv;

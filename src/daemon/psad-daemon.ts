@@ -867,12 +867,14 @@ export class PsadDaemon {
     mkdirp(path.dirname(c.get('PSAD_PID_FILE')));
     writePidFile(c.get('PSAD_PID_FILE'));
     if (!f.debug) fs.writeFileSync(c.get('PSAD_CMDLINE_FILE'), `${f.argv.join(' ')}\n`, { mode: 0o600 });
-    this.startHelpers();
-    if (!f.noNetstat) this.localPorts = listeningPorts();
+    // handlers first: a TERM that arrives while the helpers start waits for them
+    // (they have written their pid files by then), so `psad -K` can stop them
     process.on('SIGHUP', () => { this.hupFlag = true; this.kick(); });
     process.on('SIGUSR1', () => { this.usr1Flag = true; this.kick(); });
     process.on('SIGTERM', () => { void this.stop(0); });
     process.on('SIGINT', () => { void this.stop(0); });
+    this.startHelpers();
+    if (!f.noNetstat) this.localPorts = listeningPorts();
     this.lastDiskCheck = Math.floor(Date.now() / 1000);
     this.previousRun();
     try {
