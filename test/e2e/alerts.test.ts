@@ -249,7 +249,8 @@ test('an nmap scan through the firewall: the alert mail, the syslog lines, rever
 test('hostile PTR records, whois answers and log prefixes add no header, run nothing and do not break the mail', { skip, timeout: 300000 }, async () => {
   const dir = tmpDir('alerts-hostile');
   const procs = new Procs();
-  const pwned = path.join(dir, 'pwned');
+  // short and fixed (not under TMPDIR): the PTR name holds this path in one DNS label, at most 63 bytes
+  const pwned = `/tmp/pwned-${process.pid}`;
   // at most 29 characters: a log prefix with shell syntax
   const prefix = '$(touch /tmp/pw)`id`;|&>x ';
   const lab = new NetLab({
@@ -324,6 +325,7 @@ test('hostile PTR records, whois answers and log prefixes add no header, run not
     lab.close();
     rmResolv();
     fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(pwned, { force: true });
   }
 });
 
