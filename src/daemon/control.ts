@@ -45,47 +45,40 @@ export async function killDaemons(cfg: PsadConfig, out: Out): Promise<number> {
   await sl.flush();
   sl.close();
   const stopped = new Set<number>();
+  /** Stops the daemon of pid file `name` if it runs and was not stopped already; returns its pid (0: none). */
+  const stop = (name: string): number => {
+    const file = pidFile(cfg, name);
+    const pid = runningPid(file);
+    if (!pid || stopped.has(pid)) return 0;
+    stopped.add(pid);
+    out(`[+] Stopping ${name}, pid: ${pid}\n`);
+    try {
+      process.kill(pid, 'SIGTERM');
+      fs.rmSync(file, { force: true });
+    } catch (e) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        out(`[*] psad: Could not kill ${name}, pid: ${pid} ${(e as Error).message}\n`);
+        rv = 1;
+      }
+    }
+    return pid;
+  };
   let psadPid = 0;
   for (const name of ['psadwatchd', 'kmsgsd', 'psad', 'psad_fw_read']) {
+    const pid = stop(name);
+    if (name !== 'psad') continue;
+    psadPid = pid;
     const file = pidFile(cfg, name);
-    if (fs.existsSync(file)) {
-      const pid = runningPid(file);
-      if (pid) {
-        stopped.add(pid);
-        if (name === 'psad') psadPid = pid;
-        out(`[+] Stopping ${name}, pid: ${pid}\n`);
-        try {
-          process.kill(pid, 'SIGTERM');
-          fs.rmSync(file, { force: true });
-        } catch (e) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            out(`[*] psad: Could not kill ${name}, pid: ${pid} ${(e as Error).message}\n`);
-            rv = 1;
-          }
-        }
-      } else if (name === 'psad') {
-        out(`[-] psad: ${name} is not running on ${cfg.get('HOSTNAME')}\n`);
-      }
-    } else if (name === 'psad') {
-      out(`[-] psad: pid file ${file} does not exist for ${name} on ${cfg.get('HOSTNAME')}\n`);
-    }
+    if (!fs.existsSync(file) && !pid) out(`[-] psad: pid file ${file} does not exist for ${name} on ${cfg.get('HOSTNAME')}\n`);
+    else if (!pid) out(`[-] psad: ${name} is not running on ${cfg.get('HOSTNAME')}\n`);
   }
   // a psad stopped while it was starting may have started kmsgsd or psadwatchd
   // after their pid files were read above: once psad is gone, stop those too
   if (psadPid) {
     await waitGone(psadPid, 10000);
-    for (const name of ['psadwatchd', 'kmsgsd']) {
-      const file = pidFile(cfg, name);
-      const pid = runningPid(file);
-      if (!pid || stopped.has(pid)) continue;
-      out(`[+] Stopping ${name}, pid: ${pid}\n`);
-      try {
-        process.kill(pid, 'SIGTERM');
-        fs.rmSync(file, { force: true });
-      } catch { /* gone meanwhile */ }
-    }
+    for (const name of ['psadwatchd', 'kmsgsd']) stop(name);
   }
   return rv;
 }

@@ -354,13 +354,8 @@ export function fwCheck(o: FwCheckOptions): FwCheckResult {
     }
   }
   const host = o.hostname;
-  let report = '';
+  let report = searchStringsText(o);
   const out: string[] = [];
-  if (!o.searchAll) {
-    report += `[+] Available search strings in ${o.configFile}:\n\n`;
-    for (const s of o.fwSearch) report += `        ${s}\n`;
-    report += '\n[+] Additional search strings can be added be specifying more\n' + `    FW_MSG_SEARCH lines in ${o.configFile}\n\n`;
-  }
 
   const check = (chain: string, fam: Family): boolean => {
     out.push(`[+] Parsing ${chain} chain rules.\n`);
@@ -380,20 +375,29 @@ export function fwCheck(o: FwCheckOptions): FwCheckResult {
   let forwardOk = true;
   if (forwarding(o, run)) forwardOk = check('FORWARD', 4);
   const ok = inputOk && forwardOk;
-  if (!ok) {
-    if (!o.searchAll) {
-      report +=
-        '\n[+] NOTE: IPTables::Parse does not yet parse user defined chains and so\n' +
-        '    it is possible your firewall config is compatible with psad anyway.\n';
-    }
-    out.push('[-] Errors found in firewall config.\n');
-  } else {
+  if (!ok && !o.searchAll) {
     report +=
-      `[+] The iptables ruleset on ${host} will log and block unwanted\n` +
-      '    packets in both the INPUT and FORWARD chains.  Firewall config success!\n';
-    out.push('[+] Firewall config looks good.\n', '[+] Completed check of firewall ruleset.\n');
+      '\n[+] NOTE: IPTables::Parse does not yet parse user defined chains and so\n' +
+      '    it is possible your firewall config is compatible with psad anyway.\n';
   }
-  return { ok, report, console: out };
+  return checkResult(ok, report, out,
+    `[+] The iptables ruleset on ${host} will log and block unwanted\n` +
+    '    packets in both the INPUT and FORWARD chains.  Firewall config success!\n');
+}
+
+/** What opens a check's report when FW_SEARCH_ALL is N: the FW_MSG_SEARCH strings looked for. */
+export function searchStringsText(o: FwCheckOptions): string {
+  if (o.searchAll) return '';
+  let t = `[+] Available search strings in ${o.configFile}:\n\n`;
+  for (const s of o.fwSearch) t += `        ${s}\n`;
+  return t + '\n[+] Additional search strings can be added be specifying more\n' + `    FW_MSG_SEARCH lines in ${o.configFile}\n\n`;
+}
+
+/** Ends a check (iptables or nftables): its console lines, and `success` added to the report when the ruleset passed. */
+export function checkResult(ok: boolean, report: string, out: string[], success: string): FwCheckResult {
+  if (ok) out.push('[+] Firewall config looks good.\n', '[+] Completed check of firewall ruleset.\n');
+  else out.push('[-] Errors found in firewall config.\n');
+  return { ok, report: ok ? report + success : report, console: out };
 }
 
 // ---------------------------------------------------------------- --fw-dump

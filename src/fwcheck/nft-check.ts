@@ -31,7 +31,7 @@
  * mode also needs a prefix matching FW_MSG_SEARCH and a default drop
  * (policy drop, or a drop after the log statement).
  */
-import { FwCheckOptions, FwCheckResult, prefixMatches } from './fwcheck';
+import { FwCheckOptions, FwCheckResult, prefixMatches, searchStringsText, checkResult } from './fwcheck';
 
 type Fam = 4 | 6;
 type Proto = 'tcp' | 'udp' | 'icmp' | 'icmpv6';
@@ -550,13 +550,8 @@ function helpText(hook: Hook, host: string, r: HookResult): string {
 export function nftCheck(o: FwCheckOptions, json: string, forwarding: () => boolean): FwCheckResult {
   const host = o.hostname;
   const rs = parseRuleset(json);
-  let report = '';
+  let report = searchStringsText(o);
   const out: string[] = [];
-  if (!o.searchAll) {
-    report += `[+] Available search strings in ${o.configFile}:\n\n`;
-    for (const s of o.fwSearch) report += `        ${s}\n`;
-    report += '\n[+] Additional search strings can be added be specifying more\n' + `    FW_MSG_SEARCH lines in ${o.configFile}\n\n`;
-  }
   const helps = new Set<string>();
   const check = (hook: Hook, fam: Fam): boolean => {
     out.push(`[+] Parsing nftables ${hook} hook rules${fam === 6 ? ' (IPv6)' : ''}.\n`);
@@ -582,16 +577,9 @@ export function nftCheck(o: FwCheckOptions, json: string, forwarding: () => bool
     forwardOk = check('forward', 4);
     if (o.ipv6 && !check('forward', 6)) forwardOk = false;
   }
-  const ok = inputOk && forwardOk;
-  if (!ok) {
-    out.push('[-] Errors found in firewall config.\n');
-  } else {
-    report +=
-      `[+] The nftables ruleset on ${host} will log and block unwanted\n` +
-      '    packets in both the input and forward hooks.  Firewall config success!\n';
-    out.push('[+] Firewall config looks good.\n', '[+] Completed check of firewall ruleset.\n');
-  }
-  return { ok, report, console: out };
+  return checkResult(inputOk && forwardOk, report, out,
+    `[+] The nftables ruleset on ${host} will log and block unwanted\n` +
+    '    packets in both the input and forward hooks.  Firewall config success!\n');
 }
 
 /**

@@ -128,25 +128,70 @@ function headerNames(raw: Buffer): string[] {
 
 const ALLOWED_HEADERS = ['content-transfer-encoding', 'content-type', 'date', 'from', 'message-id', 'mime-version', 'subject', 'to'];
 
-test('an nmap scan through the firewall: the alert mail, the syslog lines, reverse DNS and whois, as psad 2.4.6 writes them', { skip, timeout: 300000 }, async () => {
-  const dir = tmpDir('alerts-e2e');
+/** What an alert test works with: the lab, its processes, and the files under `dir`. */
+interface AlertLab {
+  dir: string;
+  lab: NetLab;
+  procs: Procs;
+  rsyslog: PrivateRsyslog;
+  root: string;
+  kernLog: string;
+  smtpDir: string;
+}
+
+/**
+ * Runs `body` in a firewall lab on 10.`net`.0.0/24 with its resolv.conf and a
+ * private rsyslog that keeps this lab's kernel lines in kern.log (other tests'
+ * namespaces may log at the same time), plus the rules `rules(dir)`; tears it all down after.
+ */
+async function withAlertLab(name: string, labOpts: ConstructorParameters<typeof NetLab>[0], rules: (dir: string) => string[], body: (l: AlertLab) => Promise<void>): Promise<void> {
+  const dir = tmpDir(name);
   const procs = new Procs();
-  const lab = new NetLab({ net: 87 });
+  const lab = new NetLab(labOpts);
   let rmResolv = () => undefined as void;
   let rsyslog: PrivateRsyslog | null = null;
   try {
     lab.up();
     rmResolv = resolvConf(lab.fw);
-    const root = path.join(dir, 'root');
     const kernLog = path.join(dir, 'kern.log');
-    const alertLog = path.join(dir, 'alerts.log');
-    const smtpDir = path.join(dir, 'smtp');
     rsyslog = new PrivateRsyslog(dir, [
-      // only this lab's packets (other tests' namespaces may log at the same time)
-      `if ($syslogfacility-text == "kern" and $msg contains "SRC=10.87.0.") then { action(type="omfile" file="${kernLog}" template="RSYSLOG_TraditionalFileFormat") }`,
-      `local7.* action(type="omfile" file="${alertLog}" template="RSYSLOG_TraditionalFileFormat")`,
+      `if ($syslogfacility-text == "kern" and $msg contains "SRC=10.${labOpts.net}.0.") then { action(type="omfile" file="${kernLog}" template="RSYSLOG_TraditionalFileFormat") }`,
+      ...rules(dir),
     ]);
     await rsyslog.start();
+    await body({ dir, lab, procs, rsyslog, root: path.join(dir, 'root'), kernLog, smtpDir: path.join(dir, 'smtp') });
+  } finally {
+    await procs.stopAll();
+    await rsyslog?.stop();
+    lab.close();
+    rmResolv();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Starts psad with `ovr` and runs nmap `args` against the firewall while psad
+ * is paused, so that the whole scan is one batch; waits for the first mail.
+ * Returns where the scan's lines begin in kern.log.
+ */
+async function scanInOneBatch(l: AlertLab, ovr: string, args: string[]): Promise<number> {
+  const psad = startPsad(l.procs, l.lab.fw, ovr, path.join(l.dir, 'psad.err'));
+  await waitFor('psad running', () => fs.existsSync(path.join(l.root, 'var/run/psad/psad.pid')), 20000);
+  await new Promise((r) => setTimeout(r, 1500));
+  process.kill(psad.pid!, 'SIGSTOP');
+  const start = fs.existsSync(l.kernLog) ? fs.statSync(l.kernLog).size : 0;
+  l.lab.nmap([...args, l.lab.fwIp]);
+  await settled(l.kernLog);
+  process.kill(psad.pid!, 'SIGCONT');
+  await waitFor('the alert mail', () => mailCount(l.smtpDir) >= 1, 60000, 250);
+  await new Promise((r) => setTimeout(r, 3000));
+  return start;
+}
+
+test('an nmap scan through the firewall: the alert mail, the syslog lines, reverse DNS and whois, as psad 2.4.6 writes them', { skip, timeout: 300000 }, async () => {
+  const alertLog = (dir: string) => path.join(dir, 'alerts.log');
+  await withAlertLab('alerts-e2e', { net: 87 }, (dir) => [`local7.* action(type="omfile" file="${alertLog(dir)}" template="RSYSLOG_TraditionalFileFormat")`], async (l) => {
+    const { dir, lab, procs, rsyslog, root, kernLog, smtpDir } = l;
     // DNS: dnsmasq in the firewall namespace with the lab's PTR records
     const dnsConf = path.join(dir, 'dnsmasq.conf');
     fs.writeFileSync(dnsConf, ['no-resolv', 'no-hosts', 'listen-address=127.0.0.1', 'bind-interfaces', 'port=53',
@@ -171,18 +216,7 @@ test('an nmap scan through the firewall: the alert mail, the syslog lines, rever
       'WHOIS_SERVER 10.87.0.2;', 'WHOIS_TIMEOUT 10;', 'ENABLE_PSADWATCHD N;', 'AUTO_DETECT_JOURNALCTL N;', 'ENABLE_AUTO_IDS N;',
       'ENABLE_EXT_SCRIPT_EXEC Y;', `EXTERNAL_SCRIPT ${script} SRCIP;`, '',
     ].join('\n'));
-    const psad = startPsad(procs, lab.fw, ovr, path.join(dir, 'psad.err'));
-    await waitFor('psad running', () => fs.existsSync(path.join(root, 'var/run/psad/psad.pid')), 20000);
-    await new Promise((r) => setTimeout(r, 1500));
-
-    // the whole scan in one batch: psad is paused while nmap runs
-    process.kill(psad.pid!, 'SIGSTOP');
-    const start = fs.existsSync(kernLog) ? fs.statSync(kernLog).size : 0;
-    lab.nmap(['-sS', '-p', '1-1100', lab.fwIp]);
-    await settled(kernLog);
-    process.kill(psad.pid!, 'SIGCONT');
-    await waitFor('the alert mail', () => mailCount(smtpDir) >= 1, 60000, 250);
-    await new Promise((r) => setTimeout(r, 3000));
+    const start = await scanInOneBatch(l, ovr, ['-sS', '-p', '1-1100']);
     const mails = await received(smtpDir);
     assert.equal(mails.length, 1, mails.map((m) => m.mail.subject).join('\n'));
     const m = mails[0];
@@ -222,8 +256,8 @@ test('an nmap scan through the firewall: the alert mail, the syslog lines, rever
       assert.equal(cut(body), cut(ref.body));
       // the syslog lines psad writes for this alert
       const range = /Scanned TCP ports: \[(\S+): (\d+) packets\]/.exec(ref.body)!;
-      await waitFor('the syslog scan line', () => fs.readFileSync(alertLog, 'latin1').includes('scan detected'), 10000);
-      const sys = fs.readFileSync(alertLog, 'latin1');
+      await waitFor('the syslog scan line', () => fs.readFileSync(alertLog(dir), 'latin1').includes('scan detected'), 10000);
+      const sys = fs.readFileSync(alertLog(dir), 'latin1');
       const scanLine = `scan detected (Nmap -sT or -sS scan): ${lab.scanIp} -> ${lab.fwIp} tcp: [${range[1]}] flags: SYN tcp pkts: ${range[2]} DL: ${dl} total scan dsts: 1`;
       assert.match(sys, new RegExp(`^\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\S+ psad: ${scanLine.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
       const sigs = [...ref.body.matchAll(/^ {3}"(.*)"\n {7}dst port: {2}(\d+).*\n.*\n {7}(?:sid|psad_id): {3,}(\d+)/gm)]
@@ -237,38 +271,21 @@ test('an nmap scan through the firewall: the alert mail, the syslog lines, rever
     await waitFor('the external script', () => fs.existsSync(scriptOut), 10000);
     assert.equal(fs.readFileSync(scriptOut, 'latin1'), `${lab.scanIp}\n`);
     assert.equal(fs.readFileSync(path.join(root, 'var/log/psad', lab.scanIp, `${lab.scanIp}_whois`), 'latin1'), whoisText);
-  } finally {
-    await procs.stopAll();
-    await rsyslog?.stop();
-    lab.close();
-    rmResolv();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
-test('hostile PTR records, whois answers and log prefixes add no header, run nothing and do not break the mail', { skip, timeout: 300000 }, async () => {
-  const dir = tmpDir('alerts-hostile');
-  const procs = new Procs();
+test('hostile PTR records, whois answers and log prefixes add no header, run nothing and do not break the mail', { skip, timeout: 300000 }, async (t) => {
   // short and fixed (not under TMPDIR): the PTR name holds this path in one DNS label, at most 63 bytes
   const pwned = `/tmp/pwned-${process.pid}`;
+  t.after(() => fs.rmSync(pwned, { force: true }));
   // at most 29 characters: a log prefix with shell syntax
   const prefix = '$(touch /tmp/pw)`id`;|&>x ';
-  const lab = new NetLab({
+  const labOpts = {
     net: 88,
-    rules: (l) => l.inFw('iptables', ['-A', 'INPUT', '-p', 'tcp', '--dport', '1:300', '-j', 'LOG', '--log-prefix', prefix]),
-  });
-  let rmResolv = () => undefined as void;
-  let rsyslog: PrivateRsyslog | null = null;
-  try {
-    lab.up();
-    rmResolv = resolvConf(lab.fw);
-    const root = path.join(dir, 'root');
-    const kernLog = path.join(dir, 'kern.log');
-    const smtpDir = path.join(dir, 'smtp');
-    rsyslog = new PrivateRsyslog(dir, [
-      `if ($syslogfacility-text == "kern" and $msg contains "SRC=10.88.0.") then { action(type="omfile" file="${kernLog}" template="RSYSLOG_TraditionalFileFormat") }`,
-    ]);
-    await rsyslog.start();
+    rules: (n: NetLab) => n.inFw('iptables', ['-A', 'INPUT', '-p', 'tcp', '--dport', '1:300', '-j', 'LOG', '--log-prefix', prefix]),
+  };
+  await withAlertLab('alerts-hostile', labOpts, () => [], async (l) => {
+    const { dir, lab, procs, root, kernLog, smtpDir } = l;
     // a DNS server whose PTR names hold CR LF, header lines, shell syntax, escape sequences and UTF-8
     const ptrFile = path.join(dir, 'ptr.json');
     const evilName = Buffer.concat([Buffer.from(`evil\r\nBcc: victim@example.com\r\n\r\n$(touch ${pwned}).\x1b[2J`, 'latin1'), Buffer.from('bäd`id`;|&.example', 'utf8')]);
@@ -289,15 +306,7 @@ test('hostile PTR records, whois answers and log prefixes add no header, run not
       'SMTP_STARTTLS N;', `SYSLOG_SOCKET ${path.join(dir, 'no-syslog.sock')};`, 'WHOIS_SERVER 10.88.0.2;', 'WHOIS_TIMEOUT 20;',
       'ENABLE_PSADWATCHD N;', 'AUTO_DETECT_JOURNALCTL N;', 'ENABLE_AUTO_IDS N;', '',
     ].join('\n'));
-    const psad = startPsad(procs, lab.fw, ovr, path.join(dir, 'psad.err'));
-    await waitFor('psad running', () => fs.existsSync(path.join(root, 'var/run/psad/psad.pid')), 20000);
-    await new Promise((r) => setTimeout(r, 1500));
-    process.kill(psad.pid!, 'SIGSTOP');
-    lab.nmap(['-sS', '-p', '1-300', lab.fwIp]);
-    await settled(kernLog);
-    process.kill(psad.pid!, 'SIGCONT');
-    await waitFor('the alert mail', () => mailCount(smtpDir) >= 1, 60000, 250);
-    await new Promise((r) => setTimeout(r, 3000));
+    await scanInOneBatch(l, ovr, ['-sS', '-p', '1-300']);
     const mails = await received(smtpDir);
     assert.equal(mails.length, 1);
     const m = mails[0];
@@ -319,14 +328,7 @@ test('hostile PTR records, whois answers and log prefixes add no header, run not
     assert.match(whois, /\[whois answer cut after 262144 bytes\]\n\n=-=-=/);
     assert.ok(m.raw.length < 2 << 20);
     assert.ok(!fs.existsSync(pwned) && !fs.existsSync('/tmp/pw') && !fs.existsSync(path.join(ROOT, 'x')), 'nothing was run');
-  } finally {
-    await procs.stopAll();
-    await rsyslog?.stop();
-    lab.close();
-    rmResolv();
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(pwned, { force: true });
-  }
+  });
 });
 
 /** Kernel-style log lines: `n` SYN packets from src to dst starting at port `p0`. */
