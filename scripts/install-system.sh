@@ -142,7 +142,15 @@ systemd_reload() {
 }
 
 # ---------------------------------------------------------------- install
+need_root() {
+    if [ -z "$D" ] && [ "$(id -u)" != 0 ]; then
+        say "$0: run it as root (sudo npm run $1), or with DESTDIR=<staging root>" >&2
+        exit 1
+    fi
+}
+
 install_all() {
+    need_root install-system
     if [ ! -f dist/src/cli/psad.js ] || [ ! -f man/psad.8 ]; then npm run build; fi
     mkdir -p "$D$STATE"
     touch "$D$MANIFEST"
@@ -160,6 +168,8 @@ install_all() {
         cp -R "$p" "$D$LIB/$rel"
     done
     record file "$LIB"
+    # the copy must run on its own (a missing runtime dependency shows here)
+    node "$D$LIB/bin/psad" -V >/dev/null
     for p in psad kmsgsd psadwatchd; do
         put_link "$LIB/bin/$p" "/usr/sbin/$p"
     done
@@ -201,6 +211,7 @@ install_all() {
 
 # ---------------------------------------------------------------- uninstall
 uninstall_all() {
+    need_root uninstall-system
     if [ ! -f "$D$MANIFEST" ]; then
         say "psad-node is not installed under ${D:-/} (no $MANIFEST)"
         exit 1
