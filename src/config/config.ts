@@ -105,6 +105,12 @@ function addAssignments(cfg: PsadConfig, parsed: ParsedConf): void {
 /** Warnings for a name no psad knows (with the closest known one) and for a second definition in the same file. */
 function checkName(cfg: PsadConfig, a: ConfLine, cmd: string | undefined, seen: Map<string, ConfLine>): void {
   const known = cmd !== undefined ? isKnownCommand(cmd) : isKnownVar(a.name);
+  const bare = cmd === undefined ? /^(\S+)Cmd$/.exec(a.name) : null;
+  if (bare && isKnownCommand(bare[1])) {
+    // psad takes `xCmd value` for a command only when the value has a '/'
+    cfg.warnings.push(`config warning: ${a.file} line ${a.line}: ${a.name} is ignored: a command needs its path (e.g. /usr/bin/${bare[1]})`);
+    return;
+  }
   if (!known) {
     const near = closestName(a.name, cmd !== undefined);
     const what = cmd !== undefined ? 'command' : 'variable';

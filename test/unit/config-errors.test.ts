@@ -62,6 +62,8 @@ const ROWS: Row[] = [
     conf: 'HOME_NET 10.9.0.0/16, 2001:db8::/32, 172.16.0.0/255.240.0.0;\nEXTERNAL_NET !10.9.0.0/16;\n', status: 0, stderr: '' },
   { what: 'a misspelt command', conf: 'iptablsCmd /sbin/iptables;\n', status: 0,
     stderr: warn('{f} line 1: unknown command iptablsCmd is ignored; did you mean iptablesCmd?') },
+  { what: 'a command without its path', conf: 'mailCmd mail;\n', status: 0,
+    stderr: warn('{f} line 1: mailCmd is ignored: a command needs its path (e.g. /usr/bin/mail)') },
   { what: 'a name in lower case', conf: 'home_net any;\n', status: 0,
     stderr: warn('{f} line 1: unknown variable home_net is ignored; did you mean HOME_NET?') },
   { what: 'a name nothing is close to', conf: 'MY_OWN_SETTING 1;\n', status: 0,
