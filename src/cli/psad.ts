@@ -222,6 +222,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!exempt && !isRoot()) fatal('psad: You must be root (or equivalent UID 0 account) to execute psad! Exiting.');
   const overrides = str(v, 'Override-config') ? str(v, 'Override-config').split(',') : [];
   const cfg = loadConfig({ configFile, overrideFiles: overrides });
+  for (const w of cfg.warnings) process.stderr.write(`[-] ${w}\n`);
   if (v.has('status-dl') && (int(v, 'status-dl') < 1 || int(v, 'status-dl') > 5)) fatal('The --status-dl must be between 1 and 5.');
   if (flag(v, 'no-kmsgsd') && !flag(v, 'debug')) fatal('The --no-kmsgsd option can only be used with --debug.');
   if (flag(v, 'fw-del-chains') && !flag(v, 'Flush')) fatal('The --fw-del-chains option can only be used with --Flush.');

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import { ConfLine, ParsedConf, readConfFile } from './conf-file';
 import { PsadError } from './errors';
-import { REQUIRED_VARS, INTEGER_VARS } from './variables';
+import { REQUIRED_VARS, INTEGER_VARS, YN_VARS, NETWORK_VARS, isKnownVar, isKnownCommand, closestName } from './variables';
+import { parseNet } from '../net/addr';
 
 export interface ConfigLoadOptions {
   configFile: string;
@@ -17,6 +18,12 @@ export class PsadConfig {
   readonly cmds = new Map<string, string>();
   readonly origin = new Map<string, ConfLine>();
   fwSearch: string[] = [];
+  /**
+   * What loading found suspicious but not fatal (unknown names, a variable
+   * set twice in one file), each naming the file and line; the caller
+   * prints them.
+   */
+  readonly warnings: string[] = [];
   readonly mainFile: string;
   readonly overrideFiles: string[];
 
@@ -78,11 +85,14 @@ function addAssignments(cfg: PsadConfig, parsed: ParsedConf): void {
       throw new PsadError(`${u.file} line ${u.line}: the value of ${u.name} has no closing ';'`);
     }
   }
+  const seen = new Map<string, ConfLine>();
   for (const a of parsed.assignments) {
     const cm = /^\s*(\S+)Cmd$/.exec(a.name);
-    if (cm && /\/./.test(a.value)) {
-      if (!cfg.cmds.has(cm[1])) {
-        cfg.cmds.set(cm[1], a.value);
+    const isCmd = !!cm && /\/./.test(a.value);
+    checkName(cfg, a, isCmd ? cm![1] : undefined, seen);
+    if (isCmd) {
+      if (!cfg.cmds.has(cm![1])) {
+        cfg.cmds.set(cm![1], a.value);
         cfg.origin.set(a.name, a);
       }
     } else if (!cfg.vars.has(a.name)) {
@@ -90,6 +100,31 @@ function addAssignments(cfg: PsadConfig, parsed: ParsedConf): void {
       cfg.origin.set(a.name, a);
     }
   }
+}
+
+/** Warnings for a name no psad knows (with the closest known one) and for a second definition in the same file. */
+function checkName(cfg: PsadConfig, a: ConfLine, cmd: string | undefined, seen: Map<string, ConfLine>): void {
+  const known = cmd !== undefined ? isKnownCommand(cmd) : isKnownVar(a.name);
+  const bare = cmd === undefined ? /^(\S+)Cmd$/.exec(a.name) : null;
+  if (bare && isKnownCommand(bare[1])) {
+    // psad takes `xCmd value` for a command only when the value has a '/'
+    cfg.warnings.push(`config warning: ${a.file} line ${a.line}: ${a.name} is ignored: a command needs its path (e.g. /usr/bin/${bare[1]})`);
+    return;
+  }
+  if (!known) {
+    const near = closestName(a.name, cmd !== undefined);
+    const what = cmd !== undefined ? 'command' : 'variable';
+    cfg.warnings.push(`config warning: ${a.file} line ${a.line}: unknown ${what} ${a.name} is ignored${near ? `; did you mean ${near}?` : ''}`);
+    return;
+  }
+  // FW_MSG_SEARCH lines add up; of several FW_SEARCH_ALL lines the main file's last one counts (psad 2.4.6)
+  if (a.name === 'FW_MSG_SEARCH' || a.name === 'FW_SEARCH_ALL') return;
+  const first = seen.get(a.name);
+  if (first) {
+    cfg.warnings.push(`config warning: ${a.file} line ${a.line}: ${a.name} is already set at line ${first.line}; the first value ("${first.value}") is used`);
+    return;
+  }
+  seen.set(a.name, a);
 }
 
 /**
@@ -100,14 +135,15 @@ export function applyFwSearchFile(cfg: PsadConfig, file: string): void {
   const parsed = readConfFile(file);
   const has = parsed.lines.some((l) => /^\s*(FW_MSG_SEARCH|FW_SEARCH_ALL)\s/.test(l));
   if (!has) throw new PsadError(`${file} does not define FW_SEARCH_ALL or FW_MSG_SEARCH.`);
-  importFwSearch(cfg, parsed);
+  importFwSearch(cfg, parsed, file);
 }
 
 /** FW_MSG_SEARCH / FW_SEARCH_ALL as psad re-reads them from the main file only. */
-function importFwSearch(cfg: PsadConfig, main: ParsedConf): void {
+function importFwSearch(cfg: PsadConfig, main: ParsedConf, file = cfg.mainFile): void {
   cfg.fwSearch = [];
   let found = false;
-  for (const line of main.lines) {
+  for (let i = 0; i < main.lines.length; i++) {
+    const line = main.lines[i];
     if (!/\S/.test(line) || /^\s*#/.test(line)) continue;
     let m = /^\s*FW_MSG_SEARCH\s+(.*?);/.exec(line);
     if (m) {
@@ -115,12 +151,36 @@ function importFwSearch(cfg: PsadConfig, main: ParsedConf): void {
       found = true;
       continue;
     }
-    m = /^\s*FW_SEARCH_ALL\s+(\w+);/.exec(line);
-    if (m && (m[1] === 'Y' || m[1] === 'N')) cfg.vars.set('FW_SEARCH_ALL', m[1]);
+    m = /^\s*FW_SEARCH_ALL\s+(.*?);/.exec(line);
+    if (m) {
+      const v = m[1].trim().toUpperCase();
+      if (v !== 'Y' && v !== 'N') throw new PsadError(`FW_SEARCH_ALL variable must be 'Y' or 'N' (${file} line ${i + 1}: "${m[1]}")`);
+      cfg.vars.set('FW_SEARCH_ALL', v);
+      cfg.origin.set('FW_SEARCH_ALL', { name: 'FW_SEARCH_ALL', value: m[1], file, line: i + 1 });
+    }
   }
-  const all = cfg.vars.get('FW_SEARCH_ALL');
-  if (all !== 'Y' && all !== 'N') cfg.vars.set('FW_SEARCH_ALL', 'Y');
-  if (cfg.vars.get('FW_SEARCH_ALL') === 'N' && !found) cfg.fwSearch.push('DROP');
+  // absent: Y; a bad value from an -O file is reported by validateConfig
+  const all = cfg.vars.get('FW_SEARCH_ALL')?.trim().toUpperCase() ?? 'Y';
+  cfg.vars.set('FW_SEARCH_ALL', all);
+  if (all === 'N' && !found) cfg.fwSearch.push('DROP');
+}
+
+/**
+ * psad 2.4.6 reads FW_MSG_SEARCH from the main file only, and the main
+ * file's FW_SEARCH_ALL replaces an override's: say so where an -O file
+ * sets them, instead of ignoring them silently.
+ */
+function fwSearchOverrides(cfg: PsadConfig, overrides: ParsedConf[], main: ParsedConf): void {
+  const mainAll = main.assignments.filter((a) => a.name === 'FW_SEARCH_ALL').pop();
+  for (const p of overrides) {
+    for (const a of p.assignments) {
+      if (a.name === 'FW_MSG_SEARCH') {
+        cfg.warnings.push(`config warning: ${a.file} line ${a.line}: FW_MSG_SEARCH is ignored in an -O file; psad reads it from the main config file (${cfg.mainFile}) only`);
+      } else if (a.name === 'FW_SEARCH_ALL' && mainAll) {
+        cfg.warnings.push(`config warning: ${a.file} line ${a.line}: FW_SEARCH_ALL is ignored in an -O file; the main config file's (${mainAll.file} line ${mainAll.line}) is used`);
+      }
+    }
+  }
 }
 
 /** $VAR expansion, one occurrence per variable per pass, as psad does it. */
@@ -164,16 +224,54 @@ function digitRange(cfg: PsadConfig, name: string, min: number, max: number): vo
   }
 }
 
+const YN = new Set(YN_VARS);
+
+/** Y/N switches (and every ENABLE_* name): Y or N in any case, stored upper-case. */
+function checkSwitches(cfg: PsadConfig): void {
+  for (const [name, val] of cfg.vars) {
+    if (!name.startsWith('ENABLE_') && !YN.has(name)) continue;
+    const up = val.trim().toUpperCase();
+    if (up !== 'Y' && up !== 'N') throw new PsadError(`${name} variable must be 'Y' or 'N' (${cfg.where(name)}: "${val}")`);
+    cfg.vars.set(name, up);
+  }
+}
+
+/**
+ * The network variables signatures use as sources and destinations: "any"
+ * (or psad's NOT_USED), or a comma-separated list of addresses and networks
+ * (IPv4 with /bits or /netmask, IPv6 with /bits), optionally in [ ] and
+ * with a leading ! each. HOME_NET may still hold the stock _CHANGEME_.
+ * The first bad one is the error (HTTP_SERVERS $HOME_NET is not reported
+ * again when HOME_NET is bad).
+ */
+function checkNetworks(cfg: PsadConfig): void {
+  for (const name of NETWORK_VARS) {
+    const val = cfg.vars.get(name);
+    if (val === undefined) continue;
+    const bad = badNetwork(val);
+    if (bad !== null) throw new PsadError(`Invalid ${name} value: "${val}" (${cfg.where(name)}): ${bad}`);
+  }
+}
+
+/** Why a network variable's value is not one, or null when it is. */
+export function badNetwork(value: string): string | null {
+  const v = value.trim();
+  if (v === '') return 'the value is empty (use "any" for every address)';
+  if (/^any$/i.test(v) || /^NOT_?USED$/i.test(v) || /CHANGEME/.test(v)) return null;
+  const list = /^\[(.*)\]$/.exec(v)?.[1] ?? v;
+  for (const raw of list.split(',')) {
+    const item = raw.trim().replace(/^!/, '');
+    if (item === '') continue;
+    if (/\s/.test(item)) return `"${raw.trim()}" is not one address or network (separate them with commas)`;
+    if (!parseNet(item)) return `"${raw.trim()}" is not an IP address or network`;
+  }
+  return null;
+}
+
 /** The checks of the reference's validate_config that depend on the file only. */
 export function validateConfig(cfg: PsadConfig): void {
-  for (const [name, val] of cfg.vars) {
-    if (!name.startsWith('ENABLE_')) continue;
-    const up = val.toUpperCase();
-    cfg.vars.set(name, up);
-    if (up !== 'Y' && up !== 'N' && up !== 'YES' && up !== 'NO') {
-      throw new PsadError(`${name} variable must be 'Y' or 'N' (${cfg.where(name)}: "${val}")`);
-    }
-  }
+  checkSwitches(cfg);
+  checkNetworks(cfg);
   digitRange(cfg, 'PORT_RANGE_SCAN_THRESHOLD', 0, 65535);
   digitRange(cfg, 'TOP_SCANS_CTR_THRESHOLD', 0, 500);
   digitRange(cfg, 'DSHIELD_ALERT_INTERVAL', 1, 24);
@@ -195,9 +293,6 @@ export function validateConfig(cfg: PsadConfig): void {
   const email = cfg.get('EMAIL_ADDRESSES');
   if (!/\S+@\S+/.test(email)) throw new PsadError(`Invalid EMAIL_ADDRESSES value: "${email}" (${cfg.where('EMAIL_ADDRESSES')})`);
   cfg.vars.set('EMAIL_ADDRESSES', email.replace(/\s*,\s/g, ' '));
-  if (cfg.has('AUTO_BLOCK_HOME_NET') && !/^[YN]$/.test(cfg.get('AUTO_BLOCK_HOME_NET'))) {
-    throw new PsadError(`AUTO_BLOCK_HOME_NET variable must be 'Y' or 'N' (${cfg.where('AUTO_BLOCK_HOME_NET')}: "${cfg.get('AUTO_BLOCK_HOME_NET')}")`);
-  }
   if (cfg.has('FW_BACKEND') && !/^(?:iptables|nftables|auto)$/i.test(cfg.get('FW_BACKEND'))) {
     throw new PsadError(`FW_BACKEND variable must be iptables, nftables or auto (${cfg.where('FW_BACKEND')}: "${cfg.get('FW_BACKEND')}")`);
   }
@@ -239,13 +334,16 @@ export function validateConfig(cfg: PsadConfig): void {
 export function loadConfig(opts: ConfigLoadOptions): PsadConfig {
   const overrides = opts.overrideFiles ?? [];
   const cfg = new PsadConfig(opts.configFile, overrides);
+  const parsed: ParsedConf[] = [];
   for (const f of overrides) {
     if (!fs.existsSync(f)) throw new PsadError(`Override config file ${f} does not exist`);
-    addAssignments(cfg, readConfFile(f));
+    parsed.push(readConfFile(f));
+    addAssignments(cfg, parsed[parsed.length - 1]);
   }
   const main = readConfFile(opts.configFile);
   addAssignments(cfg, main);
   importFwSearch(cfg, main);
+  fwSearchOverrides(cfg, parsed, main);
   expandVars(cfg);
   checkRequired(cfg);
   validateConfig(cfg);

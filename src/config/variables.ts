@@ -1,3 +1,11 @@
+/**
+ * The variables psad-node knows, in one place: psad 2.4.6's (its required
+ * list and the rest of its psad.conf), those psad 3.0-dev adds, and this
+ * port's own. A name in a config file that is none of these is reported as
+ * a warning (with the closest known name); new variables go into the lists
+ * below.
+ */
+
 /** Variables every psad.conf must define (the reference's required list). */
 export const REQUIRED_VARS: readonly string[] = [
   'EMAIL_ADDRESSES', 'CHECK_INTERVAL', 'FW_DATA_FILE', 'FW_ERROR_LOG', 'HOME_NET', 'SNORT_SID_STR',
@@ -58,3 +66,102 @@ export const INTEGER_VARS: readonly string[] = [
   'SMTP_PORT', 'DNS_TIMEOUT',
   'AUTO_IDS_DANGER_LEVEL',
 ];
+
+/** psad 2.4.6 variables that are not in the required list. */
+export const PSAD_OPTIONAL_VARS: readonly string[] = [
+  'AUTO_DETECT_JOURNALCTL', 'ETC_METALOG_CONF', 'FWSNORT_RULES_DIR', 'FW_CHECK_FILE', 'FW_MSG_SEARCH',
+  'FW_SEARCH_ALL', 'IGNORE_LOG_PREFIXES', 'INSTALL_LOG_FILE', 'KMSGSD_PID_FILE', 'POSF_FILE', 'PRINT_SCAN_HASH',
+  'PSADWATCHD_PID_FILE', 'TOP_SCANS_CTR_THRESHOLD', 'MAX_HOPS', 'AUTO_IDS_DANGER_LEVEL',
+];
+
+/** Variables psad 3.0-dev adds: accepted (and unused) so its configs load without warnings. */
+export const PSAD3_VARS: readonly string[] = [
+  'ENABLE_REPUTATION_FEEDS', 'REPUTATION_FEED', 'REPUTATION_FEEDS_DIR', 'PSAD_TMP_DIR', 'ENABLE_IP_INFO_URL', 'IP_INFO',
+  'IFCFGTYPE',
+];
+
+/** This port's own variables (see etc/psad.conf for what each does). */
+export const PORT_VARS: readonly string[] = [
+  'AUTO_BLOCK_HOME_NET', 'FW_BACKEND', 'SMTP_HOST', 'SMTP_PORT', 'SMTP_STARTTLS', 'SMTP_USER', 'SMTP_PASSWORD',
+  'SYSLOG_SOCKET', 'DNS_TIMEOUT', 'WHOIS_SERVER',
+];
+
+/** Names that may carry any number (IPT_AUTO_CHAIN1, IPT_AUTO_CHAIN2, ...). */
+const NUMBERED_VARS = /^IPT_AUTO_CHAIN\d+$/;
+
+/** `<name>Cmd` command paths: psad 2.4.6's and this port's (nftCmd). */
+export const COMMANDS: readonly string[] = [
+  'iptables', 'ip6tables', 'sh', 'wget', 'gzip', 'mknod', 'ps', 'mail', 'sendmail', 'ifconfig', 'ip', 'killall',
+  'netstat', 'uname', 'whois', 'df', 'fwcheck_psad', 'psadwatchd', 'kmsgsd', 'psad', 'nft',
+];
+
+/**
+ * Y/N switches: Y or N in any case, nothing else (psad 2.4.6 also took YES
+ * and NO for ENABLE_* and then treated YES as "not Y"; other switches took
+ * anything and treated it as "not Y" or "not N", depending on the test).
+ * Every other ENABLE_* name is checked the same way.
+ */
+export const YN_VARS: readonly string[] = [
+  'FW_SEARCH_ALL', 'ENABLE_PERSISTENCE', 'SHOW_ALL_SIGNATURES', 'AUTO_DETECT_JOURNALCTL', 'ENABLE_SYSLOG_FILE',
+  'IPT_WRITE_FWDATA', 'ENABLE_FW_MSG_READ_CMD', 'USE_FW_MSG_READ_CMD_ARGS', 'ENABLE_SIG_MSG_SYSLOG', 'ENABLE_PSADWATCHD',
+  'EXPECT_TCP_OPTIONS', 'IGNORE_KERNEL_TIMESTAMP', 'IGNORE_CONNTRACK_BUG_PKTS', 'ENABLE_IPV6_DETECTION',
+  'ENABLE_INTF_LOCAL_NETS', 'ENABLE_MAC_ADDR_REPORTING', 'ENABLE_FW_LOGGING_CHECK', 'ENABLE_EMAIL_LIMIT_PER_DST',
+  'EMAIL_LIMIT_STATUS_MSG', 'SMTP_STARTTLS', 'ALERT_ALL', 'IMPORT_OLD_SCANS', 'ENABLE_OVERRIDE_FW_CMD',
+  'ENABLE_DSHIELD_ALERTS', 'ENABLE_SNORT_SIG_STRICT', 'ENABLE_AUTO_IDS', 'ENABLE_AUTO_IDS_REGEX',
+  'ENABLE_RENEW_BLOCK_EMAILS', 'ENABLE_AUTO_IDS_EMAILS', 'AUTO_BLOCK_HOME_NET', 'IPTABLES_BLOCK_METHOD',
+  'FLUSH_IPT_AT_INIT', 'TCPWRAPPERS_BLOCK_METHOD', 'ENABLE_WHOIS_LOOKUPS', 'ENABLE_WHOIS_FORCE_ASCII',
+  'ENABLE_WHOIS_FORCE_SRC_IP', 'ENABLE_DNS_LOOKUPS', 'ENABLE_EXT_SCRIPT_EXEC', 'EXEC_EXT_SCRIPT_PER_ALERT',
+  'ENABLE_EXT_BLOCK_SCRIPT_EXEC', 'ENABLE_CUSTOM_SYSLOG_TS_RE', 'ENABLE_SCAN_ARCHIVE', 'TRUNCATE_FWDATA',
+  'ENABLE_REPUTATION_FEEDS', 'ENABLE_IP_INFO_URL',
+];
+
+/** Networks (signature sources and destinations): any, or a comma list of addresses and networks. */
+export const NETWORK_VARS: readonly string[] = [
+  'HOME_NET', 'EXTERNAL_NET', 'HTTP_SERVERS', 'SMTP_SERVERS', 'DNS_SERVERS', 'SQL_SERVERS', 'TELNET_SERVERS', 'AIM_SERVERS',
+];
+
+const KNOWN = new Set<string>([...REQUIRED_VARS, ...INTEGER_VARS, ...PSAD_OPTIONAL_VARS, ...PSAD3_VARS, ...PORT_VARS, ...YN_VARS, ...NETWORK_VARS]);
+const KNOWN_CMDS = new Set<string>(COMMANDS);
+
+export function isKnownVar(name: string): boolean {
+  return KNOWN.has(name) || NUMBERED_VARS.test(name);
+}
+
+export function isKnownCommand(name: string): boolean {
+  return KNOWN_CMDS.has(name);
+}
+
+/** Optimal string alignment distance (edits, with adjacent swaps). */
+function distance(a: string, b: string): number {
+  const d: number[][] = [];
+  for (let i = 0; i <= a.length; i++) d.push([i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * The known name closest to a misspelt one (case ignored), when it is close
+ * enough to be what was meant: at most 3 edits and at most a third of the
+ * name. Ties go to the name first in alphabetical order.
+ */
+export function closestName(name: string, cmd = false): string | undefined {
+  const pool = cmd ? [...KNOWN_CMDS].map((c) => `${c}Cmd`) : [...KNOWN];
+  const up = name.toUpperCase();
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of pool.sort()) {
+    const dd = distance(up, k.toUpperCase());
+    if (dd < bestD) {
+      best = k;
+      bestD = dd;
+    }
+  }
+  return best !== undefined && bestD <= Math.min(3, Math.max(1, Math.floor(name.length / 3))) ? best : undefined;
+}

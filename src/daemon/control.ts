@@ -80,6 +80,8 @@ export async function killDaemons(cfg: PsadConfig, out: Out): Promise<number> {
     await waitGone(psadPid, 10000);
     for (const name of ['psadwatchd', 'kmsgsd']) stop(name);
   }
+  // the saved command line is for psadwatchd and -R while psad runs; once it is stopped it is stale
+  if (!runningPid(pidFile(cfg, 'psad'))) fs.rmSync(cfg.get('PSAD_CMDLINE_FILE'), { force: true });
   return rv;
 }
 

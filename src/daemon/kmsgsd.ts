@@ -14,7 +14,8 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { getopt, OptSpec } from '../cli/getopt';
+import { getopt } from '../cli/getopt';
+import { daemonOptSpecs, daemonUsage as usageText } from '../cli/daemon-options';
 import { loadConfig, PsadConfig } from '../config/config';
 import { PsadError } from '../config/errors';
 import { Syslog, syslogPriority } from '../alert/syslog';
@@ -183,23 +184,9 @@ export interface DaemonArgs {
   noDaemon: boolean;
 }
 
-const DAEMON_OPTS: OptSpec[] = [
-  { name: 'c', type: 'string', key: 'config' },
-  { name: 'config', type: 'string', key: 'config' },
-  { name: 'O', type: 'string', key: 'override' },
-  { name: 'Override-config', type: 'string', key: 'override' },
-  { name: 'D', type: 'flag', key: 'dump' },
-  { name: 'Dump-conf', type: 'flag', key: 'dump' },
-  { name: 'h', type: 'flag', key: 'help' },
-  { name: 'help', type: 'flag', key: 'help' },
-  { name: 'V', type: 'flag', key: 'version' },
-  { name: 'Version', type: 'flag', key: 'version' },
-  { name: 'no-daemon', type: 'flag', key: 'noDaemon' },
-];
-
 /** Parses the daemons' command line; errors are returned as texts. */
 export function parseDaemonArgs(argv: readonly string[]): { args: DaemonArgs; errors: string[] } {
-  const p = getopt(argv, DAEMON_OPTS);
+  const p = getopt(argv, daemonOptSpecs());
   const errors = [...p.errors];
   for (const r of p.rest) errors.push(`Unexpected argument: ${r}`);
   const v = p.values;
@@ -220,18 +207,7 @@ export function parseDaemonArgs(argv: readonly string[]): { args: DaemonArgs; er
 }
 
 export function daemonUsage(prog: string, what: string): string {
-  return `${prog} - ${what} (psad v${PSAD_VERSION}, Node.js port)
-
-Usage: ${prog} [options]
-
-Options:
-  -c <file>            config file (default ${DEFAULT_CONFIG})
-  -O <file1,file2,...> override files, read before the config file (first definition wins)
-  -D                   print the configuration values ${prog} uses on stderr and exit
-  -h                   print this help and exit
-  -V                   print the version and exit
-  --no-daemon          stay in the foreground (for systemd and tests)
-`;
+  return usageText(prog, what, PSAD_VERSION, DEFAULT_CONFIG);
 }
 
 export function daemonVersion(prog: string): string {

@@ -20,8 +20,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { PsadError } from '../config/errors';
 import { perlNum } from '../config/config';
-import { Listing, Rule, isAnyAddr, isDefaultLog, isUnconditionalBlock, parseListing, subChains } from './listing';
-import { hasNativeBaseChains, nftCheck } from './nft-check';
+import { Listing, Rule, RulesetFormat, isAnyAddr, isDefaultLog, isUnconditionalBlock, parseListing, parseSaveListing, rulesetFormat, subChains } from './listing';
+import { hasNativeBaseChains, nativeBaseChains, nftCheck } from './nft-check';
 
 export interface RunResult {
   status: number;
@@ -340,9 +340,17 @@ function forwarding(o: FwCheckOptions, run: RunFn): boolean {
 export function fwCheck(o: FwCheckOptions): FwCheckResult {
   const run = o.run ?? defaultRun;
   let fileText: string | undefined;
+  let format: RulesetFormat | null = null;
   if (o.fwFile) {
     if (!fs.existsSync(o.fwFile)) throw new PsadError(`iptables dump file: ${o.fwFile} does not exist.`);
     fileText = fs.readFileSync(o.fwFile, 'latin1');
+    format = rulesetFormat(fileText);
+    if (format === 'nft-text') {
+      throw new PsadError(`${o.fwFile} is an nftables ruleset in nft's text form: save it as JSON (nft -j list ruleset > file) for --fw-file.`);
+    }
+    if (format === null) {
+      throw new PsadError(`${o.fwFile} is not a firewall ruleset: --fw-file reads the output of iptables -n -L, iptables-save,\n    iptables -S or nft -j list ruleset.`);
+    }
   }
   const nftJson = fileText !== undefined ? (/^\s*\{/.test(fileText) ? fileText : null) : nftRuleset(o, run);
   if (nftJson !== null) {
@@ -354,27 +362,39 @@ export function fwCheck(o: FwCheckOptions): FwCheckResult {
     }
   }
   const host = o.hostname;
-  let report = searchStringsText(o);
   const out: string[] = [];
+  // the report in parts: the "add a default logging rule" help is left out
+  // when the iptables chains are empty because the firewall is nftables
+  const parts: { text: string; help?: boolean }[] = [{ text: searchStringsText(o) }];
+  let iptRules = 0;
 
   const check = (chain: string, fam: Family): boolean => {
     out.push(`[+] Parsing ${chain} chain rules.\n`);
     const text =
       fileText ??
       (fam === 6 ? listChain(run, o.ip6tables, o.ip6tablesArgs ?? [], chain) : listChain(run, o.iptables, o.iptablesArgs ?? [], chain));
-    const l = parseListing(text);
+    const l = format === 'save' ? parseSaveListing(text) : parseListing(text);
+    for (const c of l.chains.values()) iptRules += c.rules.length;
     const r = o.searchAll ? searchAllCheck(l, chain, fam, host) : prefixCheck(l, chain, fam, o);
     const order = l.empty ? '' : orderCheck(l, chain, fam, host);
-    report += r.text + order;
-    if (r.help) report += helpText(chain, host);
+    parts.push({ text: r.text + order });
+    if (r.help) parts.push({ text: helpText(chain, host), help: true });
     return r.ok && !order;
   };
 
   let inputOk = check('INPUT', 4);
   if (o.ipv6 && !check('INPUT', 6)) inputOk = false;
   let forwardOk = true;
-  if (forwarding(o, run)) forwardOk = check('FORWARD', 4);
+  const fwd = forwarding(o, run);
+  if (fwd) forwardOk = check('FORWARD', 4);
   const ok = inputOk && forwardOk;
+  // FW_BACKEND iptables on a host whose firewall is nftables: say so
+  const native = ok || fileText !== undefined || (o.backend ?? 'iptables') !== 'iptables' ? null : nativeNftNote(o, run);
+  let report = parts.filter((p) => !(p.help && native && iptRules === 0)).map((p) => p.text).join('');
+  if (native) {
+    report += native;
+    out.push(native);
+  }
   if (!ok && !o.searchAll) {
     report +=
       '\n[+] NOTE: IPTables::Parse does not yet parse user defined chains and so\n' +
@@ -382,7 +402,35 @@ export function fwCheck(o: FwCheckOptions): FwCheckResult {
   }
   return checkResult(ok, report, out,
     `[+] The iptables ruleset on ${host} will log and block unwanted\n` +
-    '    packets in both the INPUT and FORWARD chains.  Firewall config success!\n');
+    `    packets in ${fwd ? 'both the INPUT and FORWARD chains' : 'the INPUT chain'}.  Firewall config success!\n`);
+}
+
+/**
+ * With FW_BACKEND iptables, when the iptables check failed: is the host's
+ * firewall a native nftables ruleset (input or forward base chains that
+ * iptables does not list)? Then the text that says so and names the setting
+ * that reads it; else null.
+ */
+function nativeNftNote(o: FwCheckOptions, run: RunFn): string | null {
+  const nft = o.nft ?? '/usr/sbin/nft';
+  if (!executable(nft)) return null;
+  const r = run(nft, ['-j', 'list', 'ruleset']);
+  if (r.status !== 0 || !/^\s*\{/.test(r.stdout)) return null;
+  let chains: string[];
+  try {
+    chains = nativeBaseChains(r.stdout).map((c) => `${c.family} ${c.table} ${c.name} (${c.hook} hook)`);
+  } catch {
+    return null;
+  }
+  if (!chains.length) return null;
+  const v = run(o.iptables, ['-V']).stdout.trim();
+  const variant = /nf_tables/.test(v) ? `\n    (${v} is iptables-nft: it lists only the tables iptables-nft made)` : '';
+  return (
+    `[-] The firewall on ${o.hostname} is a native nftables ruleset, which FW_BACKEND iptables\n` +
+    `    does not check: its base chains ${chains.join(', ')}\n` +
+    `    are not iptables chains${variant}.\n` +
+    `    Set FW_BACKEND to nftables (or auto) in ${o.configFile} to check this ruleset.\n\n`
+  );
 }
 
 /** What opens a check's report when FW_SEARCH_ALL is N: the FW_MSG_SEARCH strings looked for. */

@@ -182,3 +182,119 @@ export function subChains(l: Listing, start: string): Set<string> {
   walk(start);
   return seen;
 }
+
+/** What a saved ruleset (--fw-file) is, by its content; null when it is none of these. */
+export type RulesetFormat = 'nft-json' | 'list' | 'save' | 'nft-text';
+
+export function rulesetFormat(text: string): RulesetFormat | null {
+  if (/^\s*\{/.test(text)) return 'nft-json';
+  if (/^\s*Chain\s+\S+\s+\((?:policy\s+\w+|\d+\s+references?)/m.test(text)) return 'list';
+  // iptables-save (*filter, :CHAIN POLICY [p:b], -A ..., COMMIT) or iptables -S (-P, -N, -A)
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  if (lines.length && lines.every((l) => /^(?:\*\w+|:\S+ \S+(?: \[\d+:\d+\])?|COMMIT|-[PNA] \S+.*)$/.test(l)) && lines.some((l) => /^-[PA] /.test(l) || /^:/.test(l))) {
+    return 'save';
+  }
+  if (/^\s*table\s+(?:ip|ip6|inet|arp|bridge|netdev)\s+\S+\s*\{/m.test(text)) return 'nft-text';
+  return null;
+}
+
+/** Splits a rule line like the shell does with double quotes (iptables-save quotes log prefixes). */
+function shellWords(line: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line))) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]);
+  return out;
+}
+
+/**
+ * The filter table of an `iptables-save` or `iptables -S` dump as the
+ * listing `iptables -n -L` would give: chains with their policies or
+ * reference counts, and each rule's target, protocol, addresses,
+ * interfaces and the rest of its matches (a LOG target's prefix in the
+ * listing's words).
+ */
+export function parseSaveListing(text: string): Listing {
+  const chains = new Map<string, Chain>();
+  const order: string[] = [];
+  const chain = (name: string): Chain => {
+    let c = chains.get(name);
+    if (!c) {
+      c = { name, verbose: false, rules: [] };
+      chains.set(name, c);
+      order.push(name);
+    }
+    return c;
+  };
+  let table = 'filter';
+  let nonEmpty = false;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    nonEmpty = true;
+    if (line.startsWith('*')) {
+      table = line.slice(1);
+      continue;
+    }
+    if (table !== 'filter' || line === 'COMMIT') continue;
+    let m = /^:(\S+) (\S+)/.exec(line) ?? /^-P (\S+) (\S+)/.exec(line);
+    if (m) {
+      const c = chain(m[1]);
+      if (m[2] !== '-') c.policy = m[2];
+      continue;
+    }
+    m = /^-N (\S+)/.exec(line);
+    if (m) {
+      chain(m[1]);
+      continue;
+    }
+    if (!line.startsWith('-A ')) continue;
+    const w = shellWords(line);
+    const c = chain(w[1]);
+    const r: Rule = { num: c.rules.length + 1, target: '', protoRaw: 'all', proto: 'all', opt: '', inIf: '*', outIf: '*', src: '0.0.0.0/0', dst: '0.0.0.0/0', options: '', raw: line };
+    const rest: string[] = [];
+    const targetOpts: string[] = [];
+    let neg = false;
+    let inTarget = false;
+    for (let i = 2; i < w.length; i++) {
+      const t = w[i];
+      if (t === '!') {
+        neg = true;
+        continue;
+      }
+      const val = () => `${neg ? '!' : ''}${w[++i] ?? ''}`;
+      if (!inTarget && (t === '-p' || t === '--protocol')) {
+        r.protoRaw = val();
+        r.proto = normProto(r.protoRaw);
+      } else if (!inTarget && (t === '-s' || t === '--source')) r.src = val().replace(/\/32$/, '');
+      else if (!inTarget && (t === '-d' || t === '--destination')) r.dst = val().replace(/\/32$/, '');
+      else if (!inTarget && (t === '-i' || t === '--in-interface')) r.inIf = val();
+      else if (!inTarget && (t === '-o' || t === '--out-interface')) r.outIf = val();
+      else if (!inTarget && (t === '-f' || t === '--fragment')) r.opt = neg ? '!f' : '-f';
+      else if (t === '-j' || t === '--jump' || t === '-g' || t === '--goto') {
+        r.target = w[++i] ?? '';
+        inTarget = true;
+      } else if (inTarget) targetOpts.push(t);
+      else rest.push(neg ? `! ${t}` : t);
+      neg = false;
+    }
+    if (r.src === '0.0.0.0/0' && r.dst === '0.0.0.0/0' && /:/.test(line) && /(?:^| )-[sd] \S*:/.test(line)) r.src = r.dst = '::/0';
+    const parts = rest.length ? [rest.join(' ')] : [];
+    if (/^U?LOG$/.test(r.target)) {
+      const k = targetOpts.indexOf('--log-prefix');
+      parts.push(`${r.target} flags 0 level 4${k >= 0 ? ` prefix "${targetOpts[k + 1] ?? ''}"` : ''}`);
+    } else if (r.target === 'REJECT') {
+      const k = targetOpts.indexOf('--reject-with');
+      parts.push(`reject-with ${k >= 0 ? targetOpts[k + 1] : 'icmp-port-unreachable'}`);
+    } else if (targetOpts.length) parts.push(targetOpts.join(' '));
+    r.options = parts.join(' ');
+    c.rules.push(r);
+  }
+  // references of user chains: the jumps and gotos to them
+  for (const c of chains.values()) {
+    if (c.policy !== undefined) continue;
+    c.references = 0;
+    for (const o of chains.values()) for (const r of o.rules) if (r.target === c.name) c.references++;
+  }
+  return { chains, order, empty: !nonEmpty };
+}

@@ -386,6 +386,8 @@ interface HookResult {
   /** for the help text: where a log statement would go */
   chain?: NftChain;
   stop?: Stop | null;
+  /** every new packet of every protocol ends in a drop or reject */
+  blocks?: boolean;
 }
 
 function protos(f: Fam): Proto[] {
@@ -517,7 +519,8 @@ function checkHook(rs: NftRuleset, hook: Hook, fam: Fam, o: FwCheckOptions): Hoo
       '    psad will not see FIN, XMAS and NULL scans.\n\n';
   }
   const stop = res.get(notLogged[0] ?? 'tcp')!.stop;
-  return { ok, text, notes, help, chain: main, stop };
+  const blocks = [...res.values()].every((w) => w.stop !== null && w.stop.kind !== 'accept');
+  return { ok, text, notes, help, chain: main, stop, blocks };
 }
 
 function helpText(hook: Hook, host: string, r: HookResult): string {
@@ -553,9 +556,11 @@ export function nftCheck(o: FwCheckOptions, json: string, forwarding: () => bool
   let report = searchStringsText(o);
   const out: string[] = [];
   const helps = new Set<string>();
+  let blocks = true;
   const check = (hook: Hook, fam: Fam): boolean => {
     out.push(`[+] Parsing nftables ${hook} hook rules${fam === 6 ? ' (IPv6)' : ''}.\n`);
     const r = checkHook(rs, hook, fam, o);
+    if (!r.blocks) blocks = false;
     report += r.text;
     // a note about an inet chain's rule is made for both families: once is enough
     for (const n of r.notes.split(/(?<=\n\n)/)) {
@@ -573,13 +578,15 @@ export function nftCheck(o: FwCheckOptions, json: string, forwarding: () => bool
   let inputOk = check('input', 4);
   if (o.ipv6 && !check('input', 6)) inputOk = false;
   let forwardOk = true;
-  if (forwarding()) {
+  const fwd = forwarding();
+  if (fwd) {
     forwardOk = check('forward', 4);
     if (o.ipv6 && !check('forward', 6)) forwardOk = false;
   }
+  // name only the hooks checked, and "block" only when every checked packet is dropped after its log statement
   return checkResult(inputOk && forwardOk, report, out,
-    `[+] The nftables ruleset on ${host} will log and block unwanted\n` +
-    '    packets in both the input and forward hooks.  Firewall config success!\n');
+    `[+] The nftables ruleset on ${host} will log ${blocks ? 'and block ' : ''}unwanted\n` +
+    `    packets in ${fwd ? 'both the input and forward hooks' : 'the input hook'}.  Firewall config success!\n`);
 }
 
 /**
@@ -590,12 +597,17 @@ export function nftCheck(o: FwCheckOptions, json: string, forwarding: () => bool
  * ruleset with nftCheck, else with the iptables check.
  */
 export function hasNativeBaseChains(json: string): boolean {
-  const rs = parseRuleset(json);
-  for (const c of rs.chains.values()) {
+  return nativeBaseChains(json).length > 0;
+}
+
+/** Those base chains (input and forward hooks), in ruleset order. */
+export function nativeBaseChains(json: string): NftChain[] {
+  const out: NftChain[] = [];
+  for (const c of parseRuleset(json).chains.values()) {
     if (c.hook !== 'input' && c.hook !== 'forward') continue;
     if (c.family === 'inet' && c.table === 'psad') continue;
     const ipt = (c.family === 'ip' || c.family === 'ip6') && /^(?:filter|mangle|raw|security|nat)$/.test(c.table) && /^[A-Z]+$/.test(c.name);
-    if (!ipt) return true;
+    if (!ipt) out.push(c);
   }
-  return false;
+  return out;
 }

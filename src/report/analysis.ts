@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { PsadConfig } from '../config/config';
 import { PsadError } from '../config/errors';
 import { describeErrno } from '../config/conf-file';
+import { openLogInput } from '../ingest/log-input';
 import { Engine } from '../engine/engine';
 import { Batch } from '../engine/state';
 import { Packet } from '../ingest/packet';
@@ -100,18 +101,6 @@ class ErrorLog {
   }
 }
 
-function openInput(file: string | null): number {
-  if (file === null) return 0;
-  try {
-    const st = fs.statSync(file);
-    if (st.isDirectory()) throw new PsadError(`Could not open ${file}: Is a directory`, 2);
-    return fs.openSync(file, 'r');
-  } catch (e) {
-    if (e instanceof PsadError) throw e;
-    throw new PsadError(`Could not open ${file}: ${describeErrno(e as NodeJS.ErrnoException)}`, 2);
-  }
-}
-
 /**
  * -A: analyse a whole log file as one batch and print the reference's
  * report. Returns the engine and batch for the optional alert stage.
@@ -128,10 +117,12 @@ export function runAnalysis(cfg: PsadConfig, engine: Engine, popts: ParserOption
   // stdin is kept in memory)
   let lines = 0;
   let cands = 0;
-  const kept: [string, boolean][] | null = opts.file === null ? [] : null;
   const max = opts.maxPackets;
   out(`[+] Entering analysis mode.  Parsing ${label}\n`);
-  const fd1 = openInput(opts.file);
+  const input = openLogInput(opts.file);
+  const fd1 = input.fd;
+  // what cannot be read twice (stdin, a FIFO) is kept in memory
+  const kept: [string, boolean][] | null = input.regular ? null : [];
   try {
     if (kept) {
       forEachLine(fd1, (line, eol) => {
@@ -177,7 +168,7 @@ export function runAnalysis(cfg: PsadConfig, engine: Engine, popts: ParserOption
     for (const [line, eol] of kept) handle(line, eol);
   } else {
     let seen = 0;
-    const fd2 = openInput(opts.file);
+    const fd2 = openLogInput(opts.file).fd;
     try {
       forEachLine(fd2, (line, eol) => {
         if (max > 0 && seen >= max) return false;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { PsadError } from '../config/errors';
-import { describeErrno } from '../config/conf-file';
+import { openLogInput } from '../ingest/log-input';
 import { Addr, ipv4Text, ipv6AddrText, netContains } from '../net/addr';
 import { Packet, packetField } from '../ingest/packet';
 import { parseLine, PKT_SUCCESS, ParserOptions, ParserState } from '../ingest/parse';
@@ -117,17 +117,6 @@ export function matchRow(spec: ParsedFields, pkt: Packet): string[] | null {
   return row;
 }
 
-function openInput(file: string | null): number {
-  if (file === null) return 0;
-  try {
-    if (fs.statSync(file).isDirectory()) throw new PsadError(`Could not open ${file}: Is a directory`, 2);
-    return fs.openSync(file, 'r');
-  } catch (e) {
-    if (e instanceof PsadError) throw e;
-    throw new PsadError(`Could not open ${file}: ${describeErrno(e as NodeJS.ErrnoException)}`, 2);
-  }
-}
-
 /** Checks the options that can be refused before any input is read. */
 export function checkSelectOptions(o: SelectOptions): { re: RegExp | null; negRe: RegExp | null } {
   const re = o.regex ? userRegex('--CSV-regex', o.regex) : null;
@@ -147,7 +136,7 @@ export function checkSelectOptions(o: SelectOptions): { re: RegExp | null; negRe
 export function selectRows(spec: ParsedFields, o: SelectOptions, popts: ParserOptions, pstate: ParserState,
   row: (values: string[]) => void): number {
   const { re, negRe } = checkSelectOptions(o);
-  const fd = openInput(o.file);
+  const fd = openLogInput(o.file).fd;
   let lineCtr = 0;
   let rows = 0;
   try {

@@ -474,7 +474,9 @@ test('kmsgsd daemonizes, refuses a FIFO path that is not a FIFO, cleans up on SI
     // options
     const h = await start(e.procs, KMSGSD, ['-h']).done;
     assert.equal(h.code, 0);
-    for (const o of ['-c <file>', '-O <file1,file2,...>', '-D ', '-h ', '-V ', '--no-daemon']) assert.ok(h.stdout.includes(`\n  ${o}`), o);
+    for (const o of ['-c, --config <file>', '-O, --Override-config <f1,f2,..>', '-D, --Dump-conf ', '-h, --help ', '-V, --Version ', '    --no-daemon ']) {
+      assert.ok(h.stdout.includes(`\n  ${o}`), o);
+    }
     const v = await start(e.procs, KMSGSD, ['-V']).done;
     assert.match(v.stdout, /^\[\+\] kmsgsd v2\.4\.6/);
     const u = await start(e.procs, KMSGSD, ['-Q']).done;

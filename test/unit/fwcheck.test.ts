@@ -77,9 +77,10 @@ const help = (c: string) =>
   `    'filter' '${c}' chain on ${HOST}. For more information,\n` +
   '    see the file "README" in the psad sources directory or visit:\n\n' +
   '    http://www.cipherdyne.org/psad/docs/fwconfig.html\n\n';
+// forwarding off: only INPUT is checked and named (psad 2.4.6 names FORWARD too)
 const SUCCESS =
   `[+] The iptables ruleset on ${HOST} will log and block unwanted\n` +
-  '    packets in both the INPUT and FORWARD chains.  Firewall config success!\n';
+  '    packets in the INPUT chain.  Firewall config success!\n';
 const HEAD =
   `[+] Available search strings in ${CONF}:\n\n        DROP\n\n` +
   '[+] Additional search strings can be added be specifying more\n' +

@@ -42,6 +42,10 @@ const check = (name: string, fwd: boolean, over: Partial<FwCheckOptions> = {}) =
 const SUCCESS =
   `[+] The nftables ruleset on ${HOST} will log and block unwanted\n` +
   '    packets in both the input and forward hooks.  Firewall config success!\n';
+/** forwarding off: only the input hook is checked, and only it is named */
+const SUCCESS_INPUT =
+  `[+] The nftables ruleset on ${HOST} will log and block unwanted\n` +
+  '    packets in the input hook.  Firewall config success!\n';
 
 const STMT = 'log prefix "DROP " flags ip options flags tcp options';
 const helpLast = (hook: string, chain: string) =>
@@ -162,7 +166,7 @@ test('log group (ulogd2), level audit and flags all on IPv6', () => {
   // with SYSLOG_DAEMON ulogd the netlink group needs no note; IPv4 input passes
   const u = check('special', false, { syslogDaemon: 'ulogd', ipv6: false });
   assert.equal(u.ok, true);
-  assert.equal(u.report, SUCCESS);
+  assert.equal(u.report, SUCCESS_INPUT);
 });
 
 test('iptables-nft rules (xt expressions): LOG counts, REJECT before LOG is reported', () => {
@@ -236,7 +240,7 @@ test('fwAnalyzeMain with FW_BACKEND nftables: FW_CHECK_FILE, console, status; a 
   fs.writeFileSync(good, json('good'));
   const lines: string[] = [];
   assert.equal(fwAnalyzeMain(cfg, { fwFile: good, out: (s) => lines.push(s), analyze: true }), 0);
-  assert.equal(fs.readFileSync(cfg.get('FW_CHECK_FILE'), 'utf8'), SUCCESS);
+  assert.equal(fs.readFileSync(cfg.get('FW_CHECK_FILE'), 'utf8'), SUCCESS_INPUT);
   assert.equal(lines.join(''), '[+] Parsing nftables input hook rules.\n[+] Parsing nftables input hook rules (IPv6).\n' +
     `[+] Firewall config looks good.\n[+] Completed check of firewall ruleset.\n[+] Results in ${cfg.get('FW_CHECK_FILE')}\n[+] Exiting.\n`);
   // the live ruleset through the runner
@@ -246,4 +250,42 @@ test('fwAnalyzeMain with FW_BACKEND nftables: FW_CHECK_FILE, console, status; a 
   const bad = path.join(root, 'bad.conf');
   fs.writeFileSync(bad, 'FW_BACKEND ipfw;\n');
   assert.throws(() => loadConfig({ configFile: path.join(ROOT, 'etc', 'psad.conf'), overrideFiles: [bad, ovr] }), /FW_BACKEND variable must be iptables, nftables or auto/);
+});
+
+test("Debian's stock ruleset with a log statement (policy accept): success names the input hook only and does not claim blocking", () => {
+  const r = check('debian-stock-log', false);
+  assert.equal(r.ok, true);
+  assert.equal(r.report, `[+] The nftables ruleset on ${HOST} will log unwanted\n    packets in the input hook.  Firewall config success!\n`);
+  assert.deepEqual(r.console, ['[+] Parsing nftables input hook rules.\n', '[+] Parsing nftables input hook rules (IPv6).\n',
+    '[+] Firewall config looks good.\n', '[+] Completed check of firewall ruleset.\n']);
+});
+
+test('FW_BACKEND iptables on a native nftables host: the check says so and names FW_BACKEND', () => {
+  const EMPTY = 'Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination         \n';
+  const nft = { stdout: json('debian-stock-log') };
+  const version = { stdout: 'iptables v1.8.9 (nf_tables)\n' };
+  const iptRun = (listing: string): RunFn => (cmd, args) => {
+    if (path.basename(cmd) === path.basename(process.execPath)) return { status: 0, stdout: nft.stdout, stderr: '' };
+    if (args[0] === '-V') return { status: 0, stdout: version.stdout, stderr: '' };
+    return { status: 0, stdout: listing, stderr: '' };
+  };
+  const note =
+    `[-] The firewall on ${HOST} is a native nftables ruleset, which FW_BACKEND iptables\n` +
+    '    does not check: its base chains inet filter input (input hook), inet filter forward (forward hook)\n' +
+    '    are not iptables chains\n    (iptables v1.8.9 (nf_tables) is iptables-nft: it lists only the tables iptables-nft made).\n' +
+    `    Set FW_BACKEND to nftables (or auto) in ${CONF} to check this ruleset.\n\n`;
+  // (an executable stands in for nft: the runner answers for it)
+  const r = fwCheck(opts({ backend: 'iptables', ipv6: false, nft: process.execPath, run: iptRun(EMPTY) }));
+  assert.equal(r.ok, false);
+  // no "add a default logging rule to the 'filter' 'INPUT' chain": there is no iptables ruleset to add it to
+  assert.equal(r.report, note);
+  assert.deepEqual(r.console, ['[+] Parsing INPUT chain rules.\n', note, '[-] Errors found in firewall config.\n']);
+  // iptables rules as well: psad's help stays, the note is added
+  const some = `${EMPTY}ACCEPT     0    --  0.0.0.0/0            0.0.0.0/0            ctstate RELATED,ESTABLISHED\n`;
+  const m = fwCheck(opts({ backend: 'iptables', ipv6: false, nft: process.execPath, run: iptRun(some) }));
+  assert.match(m.report, /add a default logging rule to the\n    'filter' 'INPUT' chain/);
+  assert.ok(m.report.includes(note));
+  // a ruleset of iptables-nft only: nothing to say about nftables
+  nft.stdout = json('iptables-nft');
+  assert.doesNotMatch(fwCheck(opts({ backend: 'iptables', ipv6: false, nft: process.execPath, run: iptRun(EMPTY) })).report, /native nftables/);
 });
