@@ -39,7 +39,7 @@ const both = (r: RunResult) => `${r.stdout}\n${r.stderr}`;
 
 /** The lines of test-psad.pl's four checks (and what they stand for), per log. */
 const CHECKS: [string, () => string, RegExp[]][] = [
-  ['SYN sweep', synSweepLog, [/^ {4}Port sweep 10\.77\.0\.2 -> 10\.77\.\d+\.\d+ port 1083$/m]],
+  ['SYN sweep', synSweepLog, [/^ {4}Port sweep 10\.77\.0\.5 -> 10\.77\.\d+\.\d+ port 1083$/m]],
   ['Topera IPv6 scan', toperaLog, [/^ {4}Topera IPv6 scan$/m, /syslog msg: scan detected \(Topera SYN scan\): fd77:0000:0000:0000:0000:0000:0000:0002 -> fd77:0000:0000:0000:0000:0000:0000:0001 tcp: \[0-40\] flags: SYN tcp pkts: 41 DL: 2/]],
   ['Mirai scan', miraiLog, [/syslog msg: scan detected \(Mirai botnet default credentials scan\): 10\.77\.0\.2 -> 10\.77\.0\.1 tcp: \[23-2323\] flags: SYN tcp pkts: 11 DL: 1 total scan dsts: 1/]],
   ['unusual syslog hostname', unusualHostLog, [

@@ -6,6 +6,7 @@ import { spawn, spawnSync, ChildProcess } from 'child_process';
 import { PSAD_BIN, ROOT, tmpDir } from '../helpers/paths';
 import { REFERENCE_PSAD, referenceInstalled } from '../helpers/reference';
 import { miraiLog, toperaLog, synSweepLog } from '../helpers/debug-logs';
+import { compareDebug } from '../helpers/debug-compare';
 
 /**
  * -U/--USR1: the running daemon writes PSAD_DIR/scan_hash.PID, `psad -U`
@@ -27,6 +28,8 @@ const LINES = [
 
 interface Daemon {
   child: ChildProcess;
+  stdout: string;
+  stderr: string;
   root: string;
   conf: string;
   ovr: string;
@@ -34,7 +37,7 @@ interface Daemon {
   bin: string[];
 }
 
-async function startDaemon(who: 'ours' | 'ref'): Promise<Daemon> {
+async function startDaemon(who: 'ours' | 'ref', mode = '--no-daemon'): Promise<Daemon> {
   const dir = tmpDir(`usr1-${who}`);
   const root = path.join(dir, 'root');
   for (const d of ['var/log', 'var/run', 'var/lib']) fs.mkdirSync(path.join(root, d), { recursive: true });
@@ -46,13 +49,16 @@ async function startDaemon(who: 'ours' | 'ref'): Promise<Daemon> {
     `IPT_SYSLOG_FILE ${messages};`, 'CHECK_INTERVAL 1;', 'ENABLE_FW_LOGGING_CHECK N;', ''].join('\n'));
   const conf = who === 'ours' ? path.join(ROOT, 'etc', 'psad.conf') : '/etc/psad/psad.conf';
   const bin = who === 'ours' ? [process.execPath, PSAD_BIN] : [REFERENCE_PSAD];
-  const child = spawn(bin[0], [...bin.slice(1), '-c', conf, '-O', ovr, '--no-daemon', '--no-netstat', '--no-rdns', '--no-whois'],
-    { stdio: 'ignore' });
+  const child = spawn(bin[0], [...bin.slice(1), '-c', conf, '-O', ovr, mode, '--no-netstat', '--no-rdns', '--no-whois'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  const d: Daemon = { child, root, conf, ovr, messages, bin, stdout: '', stderr: '' };
+  child.stdout!.setEncoding('latin1').on('data', (t: string) => { d.stdout += t; });
+  child.stderr!.setEncoding('latin1').on('data', (t: string) => { d.stderr += t; });
   const pidFile = path.join(root, 'var/run/psad/psad.pid');
   for (let t = 0; t < 150 && !fs.existsSync(pidFile); t++) await new Promise((r) => setTimeout(r, 100));
   assert.ok(fs.existsSync(pidFile), `${who}: psad did not start`);
   await new Promise((r) => setTimeout(r, 2500));
-  return { child, root, conf, ovr, messages, bin };
+  return d;
 }
 
 async function stop(d: Daemon): Promise<void> {
@@ -122,7 +128,32 @@ test('-U: the same tables as psad 2.4.6 for the same lines', { skip: ROOT_ONLY |
   // no p0f guess (Perl autovivification); the port lists the sources it has observations of (README)
   const [refPosf, ...refRest] = dumps[1] as [Record<string, object>, ...unknown[]];
   const empty = Object.keys(refPosf).filter((k) => !Object.keys(refPosf[k]).length);
-  assert.deepEqual(empty, ['10.77.0.2', '10.77.9.8', 'fd77:0000:0000:0000:0000:0000:0000:0002']);
+  assert.deepEqual(empty, ['10.77.0.2', '10.77.0.5', '10.77.9.8', 'fd77:0000:0000:0000:0000:0000:0000:0002']);
   for (const k of empty) delete refPosf[k];
   assert.deepEqual(dumps[0], [refPosf, ...refRest]);
+});
+
+test('daemon --debug: the per-packet trace of psad 2.4.6 for the lines of an interval', { skip: ROOT_ONLY || (!referenceInstalled() && 'psad 2.4.6 is not installed'), timeout: 120000 }, async () => {
+  const runs: { stdout: string; stderr: string }[] = [];
+  for (const who of ['ours', 'ref'] as const) {
+    const d = await startDaemon(who, '--debug');
+    try {
+      fs.appendFileSync(d.messages, LINES);
+      for (let t = 0; t < 100 && !/scan_logr\(\): source IP: 10\.77\.9\.9/.test(d.stderr); t++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1500));
+    } finally {
+      await stop(d);
+    }
+    // the batch: from its check_scan() on, without the lines of the loop around it
+    const i = d.stderr.indexOf('[+] check_scan()...');
+    assert.ok(i >= 0, `${who}: no batch in ${d.stderr.slice(-3000)}`);
+    const stderr = d.stderr.slice(i).split('\n').filter((l) => !/^\[\+\] (MAIN: number of new packets|syslog msg: (?!scan detected|src: |auto-assigned|broken))/.test(l)).join('\n');
+    runs.push({ stdout: d.stdout, stderr });
+  }
+  const [ours, ref] = runs;
+  assert.match(ours.stderr, /^\[\+\] valid packet: 10\.77\.9\.7 \(5353\) -> 10\.77\.0\.2 \(1905\) udp$/m);
+  assert.match(ours.stderr, /^\[\+\] posf\(\): {2}10\.77\.9\.9 {2}LEN: 60, TOS: 0x10, TTL: 64, ID: 4005, WIN: 5840$/m);
+  assert.match(ours.stderr, /^ {8}bad icmp type$/m);
+  const diffs = compareDebug(ours, ref);
+  assert.deepEqual(diffs, [], diffs.join('\n'));
 });

@@ -17,7 +17,7 @@ function v4(time: string, host: string, src: string, dst: string, ttl: number, i
 export function synSweepLog(): string {
   const dsts = ['10.77.0.1', '10.77.0.3', '10.77.0.9', '10.77.1.20', '10.77.1.21', '10.77.2.200', '10.77.3.7', '10.77.4.40',
     '10.77.5.50', '10.77.6.60', '10.77.7.70', '10.77.0.3'];
-  return dsts.map((d, i) => `${v4('Nov 24 20:58:0' + (i % 10), 'vm', '10.77.0.2', d, 53, 31552 + i, 51199, 1083)}\n`).join('');
+  return dsts.map((d, i) => `${v4('Nov 24 20:58:0' + (i % 10), 'vm', '10.77.0.5', d, 53, 31552 + i, 51199, 1083)}\n`).join('');
 }
 
 /**
