@@ -475,9 +475,12 @@ export class Engine {
 
   /** Scan expiry (daemon, ENABLE_PERSISTENCE=N): pairs whose first packet is SCAN_TIMEOUT old. */
   expireScans(now: number, timeout: number): void {
+    const dbg = this.opts.debug;
+    if (dbg) dbg.err('[+] delete_old_scans()\n');
     for (const src of this.sources.values()) {
       for (const [dst, pair] of src.pairs) {
         if (pair.sTime !== undefined && now - pair.sTime >= timeout) {
+          if (dbg) dbg.err(`    delete old scan ${src.ip} -> ${dst}\n`);
           src.pairs.delete(dst);
           if (this.opts.maxScanIpPairs > 0 && this.scanIpPairs > 0) this.scanIpPairs--;
         }

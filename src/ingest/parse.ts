@@ -923,6 +923,16 @@ export function parseLine(raw: string, eol: boolean, pkt: Packet, opts: ParserOp
     const n = opts.restrictNet;
     if (n.v6 === v6 && !netContains(n, pkt.sAddr!) && !netContains(n, pkt.dAddr!)) return PKT_IGNORE;
   }
+  // A port above 65535 or an IP protocol number above 255 comes from a damaged line, not from the
+  // kernel: the line goes to the error log (psad 2.4.6 counted it); a line it ignores stays ignored.
+  if (pkt.sp > 65535 || pkt.dp > 65535) {
+    if (dbg) dbg.err(`[-] err packet: strange ${family} ${kind === 'tcp' ? 'TCP' : 'UDP'} format\n`);
+    return PKT_ERROR;
+  }
+  if (kind === 'num' && Number(protoNum) > 255) {
+    if (dbg) dbg.err('[-] err packet: unrecognized protocol\n');
+    return PKT_ERROR;
+  }
   return PKT_SUCCESS;
 }
 

@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { REFERENCE, ROOT } from '../helpers/paths';
+import { ROOT } from '../helpers/paths';
 import { runOurs, RunResult } from '../helpers/run';
 import { runReference, referenceInstalled } from '../helpers/reference';
 import { compareDebug, portSweeps, splitTrace, withoutDebugLines, withoutPacketDumps } from '../helpers/debug-compare';
+import { debugLogs } from '../helpers/debug-logs';
 
 /**
  * -A --debug: psad 2.4.6's debug lines (the per-packet trace, the danger
@@ -18,35 +19,6 @@ import { compareDebug, portSweeps, splitTrace, withoutDebugLines, withoutPacketD
 const NO_REF = !referenceInstalled() && 'psad 2.4.6 is not installed';
 const OUR_CONF = ['-c', path.join(ROOT, 'etc', 'psad.conf')];
 const REF_CONF = ['-c', '/etc/psad/psad.conf'];
-
-/** Files of a directory that look like firewall logs (a kernel line with IN= and OUT=). */
-function logsIn(dir: string, names?: string[]): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const name of names ?? fs.readdirSync(dir).sort()) {
-    const f = path.join(dir, name);
-    if (!fs.existsSync(f) || !fs.statSync(f).isFile()) continue;
-    const head = fs.readFileSync(f, 'latin1').slice(0, 65536);
-    if (/IN=.*OUT=/.test(head)) out.push(f);
-  }
-  return out;
-}
-
-/** Every log the comparison runs over. */
-export function debugLogs(): string[] {
-  const golden = path.join(ROOT, 'test', 'golden');
-  const cases = fs.existsSync(golden) ? fs.readdirSync(golden).sort() : [];
-  const logs: string[] = [];
-  for (const c of cases) {
-    const dir = path.join(golden, c);
-    if (!fs.statSync(dir).isDirectory()) continue;
-    const input = logsIn(dir, ['input.log']);
-    logs.push(...(input.length ? input : logsIn(dir).filter((f) => !/expected/.test(path.basename(f)))));
-  }
-  logs.push(path.join(ROOT, 'examples', 'nmap-scans.log'));
-  logs.push(...logsIn(path.join(REFERENCE, 'test', 'scans', 'iptables')));
-  return logs;
-}
 
 function analyze(who: 'ours' | 'ref', log: string, extra: string[]): RunResult {
   const args = ['-A', '-m', log, '--no-rdns', '--no-whois', ...extra];

@@ -1,3 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { REFERENCE, ROOT } from './paths';
+
 /**
  * Small logs of the project's own for the --debug/--test-mode checks, in the
  * format of the captures in examples/nmap-scans.log (iptables LOG lines of a
@@ -59,3 +63,33 @@ export function unusualHostLog(): string {
     `kernel: [ 2671.561306] DROP IN=vethfw OUT= ${MAC4} SRC=10.77.0.2 DST=10.77.0.1 LEN=44 TOS=0x00 PREC=0x00 TTL=53 ID=103 PROTO=TCP SPT=51199 DPT=143 WINDOW=1024 RES=0x00 SYN URGP=0 `,
   ].map((l) => `${l}\n`).join('');
 }
+
+/** Files of a directory that look like firewall logs (a kernel line with IN= and OUT=). */
+function logsIn(dir: string, names?: string[]): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of names ?? fs.readdirSync(dir).sort()) {
+    const f = path.join(dir, name);
+    if (!fs.existsSync(f) || !fs.statSync(f).isFile()) continue;
+    const head = fs.readFileSync(f, 'latin1').slice(0, 65536);
+    if (/IN=.*OUT=/.test(head)) out.push(f);
+  }
+  return out;
+}
+
+/** Every log the comparison runs over. */
+export function debugLogs(): string[] {
+  const golden = path.join(ROOT, 'test', 'golden');
+  const cases = fs.existsSync(golden) ? fs.readdirSync(golden).sort() : [];
+  const logs: string[] = [];
+  for (const c of cases) {
+    const dir = path.join(golden, c);
+    if (!fs.statSync(dir).isDirectory()) continue;
+    const input = logsIn(dir, ['input.log']);
+    logs.push(...(input.length ? input : logsIn(dir).filter((f) => !/expected/.test(path.basename(f)))));
+  }
+  logs.push(path.join(ROOT, 'examples', 'nmap-scans.log'));
+  logs.push(...logsIn(path.join(REFERENCE, 'test', 'scans', 'iptables')));
+  return logs;
+}
+
