@@ -11,7 +11,8 @@ Usage: psad [options]      long options may be abbreviated to a unique prefix
 
 Daemon (no mode option: psad runs as a daemon and starts kmsgsd and psadwatchd):
       --no-daemon               stay in the foreground (systemd); alerts go to stdout, no mail
-      --debug                   foreground with debug output on stderr (also -d, psad 2.1.7)
+      --debug                   psad 2.4.6's debug lines (stderr, some on stdout); the daemon
+                                stays in the foreground (also -d, psad 2.1.7)
       --debug-sid <sid>         with --debug: why the signature <sid> does not match a packet
   -v, --verbose                 more --debug output (signature tests, firewall commands);
                                 with -S: the chains holding each blocked address
@@ -22,7 +23,7 @@ Daemon (no mode option: psad runs as a daemon and starts kmsgsd and psadwatchd):
       --no-fwcheck              skip the firewall logging check at start-up
       --no-netstat              do not look up listening ports for the alerts
       --no-ipt-errors           do not keep unparseable lines in the error log
-  -t, --test-mode               test mode: debug output, no syslog, no mail
+  -t, --test-mode               test mode: --debug, config dump on stderr, no syslog, no mail
 
 Status and process control:
   -S, --Status                  daemon status and the report of what psad has seen
