@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ROOT } from '../helpers/paths';
+import { REFERENCE, ROOT } from '../helpers/paths';
 import { runOurs, RunResult } from '../helpers/run';
 import { runReference, referenceInstalled } from '../helpers/reference';
 import { compareDebug, portSweeps, splitTrace, withoutDebugLines, withoutPacketDumps } from '../helpers/debug-compare';
@@ -19,6 +19,7 @@ import { debugLogs } from '../helpers/debug-logs';
 const NO_REF = !referenceInstalled() && 'psad 2.4.6 is not installed';
 const OUR_CONF = ['-c', path.join(ROOT, 'etc', 'psad.conf')];
 const REF_CONF = ['-c', '/etc/psad/psad.conf'];
+const SCANS = path.join(REFERENCE, 'test', 'scans', 'iptables');
 
 function analyze(who: 'ours' | 'ref', log: string, extra: string[]): RunResult {
   const args = ['-A', '-m', log, '--no-rdns', '--no-whois', ...extra];
@@ -77,4 +78,23 @@ test('-A --debug: the report is the one printed without --debug; the debug lines
   assert.doesNotMatch(report, /timestamp:|syslog hostname|valid packet|match_snort_keywords/);
   assert.equal(report, fs.readFileSync(path.join(plain.root, 'var/log/psad/analysis.out'), 'latin1'));
   for (const r of [plain, dbg]) fs.rmSync(path.dirname(r.root), { recursive: true, force: true });
+});
+
+test('-A --debug with auto_dl files and switched-off tables: the debug lines of psad 2.4.6', { skip: NO_REF || (!fs.existsSync(SCANS) && '../shared (the upstream test logs) is not there') }, () => {
+  const conf = path.join(SCANS, '..', '..', 'conf');
+  const cases: [string, string[]][] = [
+    ['syn_scan_1000_1500', ['--auto-dl', path.join(conf, 'auto_dl_ignore_192.168.10.55')]],
+    ['syn_scan_1000_1500', ['--auto-dl', path.join(conf, 'auto_dl_5_192.168.10.0_24_tcp')]],
+    ['udp_scan_1000_1150', ['--auto-dl', path.join(conf, 'auto_dl_5_192.168.10.0_24_tcp')]],
+    ['ipv6_tcp_connect_nmap_default_scan', ['--auto-dl', path.join(conf, 'auto_dl_ignore_ipv6_addr_abbrev')]],
+    ['invalid_icmp_type_code', ['--no-icmp-types']],
+    ['ms_sql_server_sig_match', ['--no-signatures', '--no-passive-os']],
+  ];
+  for (const [name, extra] of cases) {
+    const log = path.join(SCANS, name);
+    const ours = analyze('ours', log, ['--debug', ...extra]);
+    const ref = analyze('ref', log, ['--debug', ...extra]);
+    const diffs = compareDebug(ours, ref);
+    assert.deepEqual(diffs, [], `${name} ${extra.join(' ')}:\n${diffs.join('\n')}`);
+  }
 });
