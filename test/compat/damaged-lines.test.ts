@@ -152,6 +152,7 @@ for (let seed = Number(range[1]); seed <= Number(range[2]); seed++) {
   test(`damaged lines (seed ${seed}): the same detection facts as psad 2.4.6`, { skip: NO_REF, timeout: 600000 }, (t) => {
     const d = damagedLog(sourceLines(), 4000, seed);
     const dir = tmpDir('damaged');
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
     const write = (name: string, lines: string[]) => {
       const f = path.join(dir, name);
       fs.writeFileSync(f, Buffer.from(`${lines.join('\n')}\n`, 'latin1'));
@@ -221,7 +222,6 @@ for (let seed = Number(range[1]); seed <= Number(range[2]); seed++) {
     assert.deepEqual(errDiffs, [], show('fwerrorlog line', errDiffs));
     assert.deepEqual(reportDiffs, [], reportDiffs.join('\n'));
     assert.deepEqual(traceDiffs, [], traceDiffs.slice(0, 3).join('\n'));
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 }
 
