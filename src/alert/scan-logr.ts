@@ -5,6 +5,7 @@ import { FwsnortSig } from '../data/snort-rules';
 import { ProtocolString } from '../data/protocols';
 import { IcmpType } from '../data/icmp-types';
 import { ctime } from '../cli/ctime';
+import { DebugTrace, syslogEcho } from '../text/debug-trace';
 
 /** Settings of the alert stage (from psad.conf and the command line). */
 export interface AlertSettings {
@@ -41,6 +42,8 @@ export interface AlertSettings {
   /** ENABLE_EXT_SCRIPT_EXEC / EXEC_EXT_SCRIPT_PER_ALERT */
   extScriptExec?: boolean;
   extScriptPerAlert?: boolean;
+  /** --debug: psad 2.4.6's debug lines of scan_logr() and its syslog messages */
+  debug?: DebugTrace | null;
 }
 
 /** Data the alert text needs. */
@@ -176,10 +179,19 @@ function packetCtrText(pair: PairState, protocols: string[], tcpAbs: string, udp
  */
 export function scanLogr(engine: Engine, batch: Batch, s: AlertSettings, d: AlertData, st: AlertState, io: AlertSink): void {
   const protocols = [...engine.protoCtrs.keys()];
+  const dbg = s.debug;
+  if (dbg) {
+    const sink = io;
+    io = { ...sink, syslog: (m) => { syslogEcho(dbg, m); sink.syslog(m); } };
+  }
   for (const [srcIp, dsts] of batch.scan) {
     const src = engine.sources.get(srcIp)!;
     const dl = src.dl ?? 0;
-    if (!(dl >= s.minDangerLevel)) continue;
+    if (dbg) dbg.err(`[+] scan_logr(): source IP: ${srcIp}\n`);
+    if (!(dl >= s.minDangerLevel)) {
+      if (dbg) dbg.err(`    No alerts sent for ${srcIp}; danger level ${dl} not high enough\n`);
+      continue;
+    }
     if (!s.emailLimitPerDst) {
       if (src.emailCtr === undefined) src.emailCtr = 0;
       else if (s.emailLimit > 0 && src.emailCtr >= s.emailLimit) {
@@ -214,6 +226,7 @@ export function scanLogr(engine: Engine, batch: Batch, s: AlertSettings, d: Aler
         src.dstEmailCtr.set(dstIp, c);
         if (throttled(c, s.emailThrottle)) continue;
       }
+      if (dbg) dbg.err(`[+] scan_logr(): dst IP: ${dstIp}\n`);
       alertPair(engine, src, srcIp, dstIp, pair, bp, totDsts, dl, protocols, s, d, st, io);
       if (!s.alertAll) pair.alerted = 1;
     }
@@ -269,6 +282,7 @@ function alertPair(engine: Engine, src: SourceState, srcIp: string, dstIp: strin
     }
     whoisReq = { ip: lookup, file: `${srcDir}/${lookup}_whois` };
   }
+  if (s.debug) s.debug.err('[+] scan_logr(): generating email.....\n');
 
   const now = io.now();
   const time = ctime(new Date(now * 1000));
@@ -368,14 +382,13 @@ function alertPair(engine: Engine, src: SourceState, srcIp: string, dstIp: strin
       }
     }
   }
-  const sig = signatureSection(srcIp, pair, protocols, s, d, st);
+  const sig = signatureSection(srcIp, dstIp, pair, protocols, s, d, st, io);
   b += sig.text;
   if (sig.logLines.length) {
     io.writeFile(`${srcDir}/${dstIp}_signatures`,
       '#\n# Format: <sig_time> <sid> <matches> "<msg>" <chain> <proto> <dst port> "<flags>" <is_fwsnort> <is_psad>\n#\n\n'
       + sig.logLines.map((l) => `${l}\n`).join(''));
   }
-  for (const m of sig.syslog) io.syslog(m);
   let scanMsg = 'scan detected ';
   if (style) scanMsg += `(${style}): `;
   scanMsg += `${srcIp} -> ${dstIp}`;
@@ -427,18 +440,18 @@ function alertBody(t: AlertText, dns: string[] | null, whois: { which: string; l
 interface SigSection {
   text: string;
   logLines: string[];
-  syslog: string[];
 }
 
 /** scan_logr_signatures: the signature and invalid-ICMP part of an alert. */
-function signatureSection(srcIp: string, pair: PairState, protocols: string[], s: AlertSettings, d: AlertData, st: AlertState): SigSection {
+function signatureSection(srcIp: string, dstIp: string, pair: PairState, protocols: string[], s: AlertSettings, d: AlertData,
+  st: AlertState, io: AlertSink): SigSection {
   let text = '';
   const logLines: string[] = [];
-  const syslog: string[] = [];
   for (const proto of protocols) {
     const hr = pair.protos.get(proto);
     if (!hr || !(hr.sids || hr.invalidType || hr.invalidCode)) continue;
     text += `\n\n[+] ${proto.toUpperCase()} scan signatures:\n\n`;
+    if (s.debug) s.debug.err(`[+] scan_logr_signatures(): src: ${srcIp} dst: ${dstIp} proto: ${proto}\n`);
     let sidCtr = 0;
     for (const [sid, byChain] of hr.sids ?? new Map()) {
       sidCtr++;
@@ -499,7 +512,7 @@ function signatureSection(srcIp: string, pair: PairState, protocols: string[], s
           const n = st.sidSyslog.get(key) ?? 0;
           if (s.sigSidSyslogThreshold <= 0 || n < s.sigSidSyslogThreshold) {
             st.sidSyslog.set(key, n + 1);
-            syslog.push(m);
+            io.syslog(m);
           }
         }
         text += `   "${msg}"\n`;
@@ -544,5 +557,5 @@ function signatureSection(srcIp: string, pair: PairState, protocols: string[], s
       delete hr.invalidCode;
     }
   }
-  return { text, logLines, syslog };
+  return { text, logLines };
 }

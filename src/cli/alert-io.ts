@@ -9,6 +9,7 @@ import { PsadConfig } from '../config/config';
 import { Engine } from '../engine/engine';
 import { netContains, parseAddr } from '../net/addr';
 import { DataTables } from './runtime';
+import { isLocalTraced } from '../text/debug-trace';
 
 export function alertData(t: DataTables, engine: Engine, localPorts: Map<string, Set<number>> = new Map()): AlertData {
   return {
@@ -19,10 +20,10 @@ export function alertData(t: DataTables, engine: Engine, localPorts: Map<string,
     icmpTypes: t.icmpTypes,
     icmp6Types: t.icmp6Types,
     localPorts,
-    isLocal: (ip: string) => {
+    isLocal: (ip: string) => isLocalTraced(engine.opts.debug, ip, () => {
       const a = parseAddr(ip);
       return !!a && engine.opts.localNets.some((n) => netContains(n, a));
-    },
+    }),
   };
 }
 

@@ -15,7 +15,7 @@ export const PSAD_OPTION_GROUPS: OptionGroup[] = [
     title: 'Daemon (no mode option: psad runs as a daemon and starts kmsgsd and psadwatchd):',
     options: [
       f('no-daemon', 'stay in the foreground (systemd); alerts go to stdout, no mail'),
-      f('debug', 'foreground with debug output on stderr (also -d, psad 2.1.7)', { aliases: ['d'] }),
+      f('debug', "psad 2.4.6's debug lines (stderr, some on stdout); the daemon\nstays in the foreground (also -d, psad 2.1.7)", { aliases: ['d'] }),
       i('debug-sid', 'sid', 'with --debug: why the signature <sid> does not match a packet'),
       f('verbose', 'more --debug output (signature tests, firewall commands);\nwith -S: the chains holding each blocked address', { short: 'v' }),
       i('Interval', 'seconds', "check interval (CHECK_INTERVAL; 0 keeps the config's)", { short: 'I' }),
@@ -24,7 +24,7 @@ export const PSAD_OPTION_GROUPS: OptionGroup[] = [
       f('no-fwcheck', 'skip the firewall logging check at start-up'),
       f('no-netstat', 'do not look up listening ports for the alerts'),
       f('no-ipt-errors', 'do not keep unparseable lines in the error log'),
-      f('test-mode', 'test mode: debug output, no syslog, no mail', { short: 't' }),
+      f('test-mode', 'test mode: --debug, config dump on stderr, no syslog, no mail', { short: 't' }),
     ],
   },
   {

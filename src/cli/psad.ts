@@ -6,14 +6,14 @@ import { loadConfig, PsadConfig, applyFwSearchFile } from '../config/config';
 import { PsadError } from '../config/errors';
 import { warnToStderr } from '../data/diagnostics';
 import { Engine } from '../engine/engine';
-import { sigTraceFor } from '../engine/sig-match';
+import { FdDebugTrace } from '../text/debug-trace';
 import { newParserState } from '../ingest/parse';
 import { parseFieldSpec, FieldFilter } from '../ingest/field-filter';
 import { runAnalysis, rebaseForAnalysis, makePsadDirs } from '../report/analysis';
 import { ReportContext, PSAD_VERSION } from '../report/status-report';
 import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags, connectedSubnets } from './runtime';
 import { psadUsage } from './psad-help';
-import { PsadDaemon, DaemonFlags } from '../daemon/psad-daemon';
+import { PsadDaemon, DaemonFlags, pidsByName } from '../daemon/psad-daemon';
 import { status, killDaemons, hupDaemons, usr1Daemon, restartDaemons } from '../daemon/control';
 import { dumpConf } from '../report/dump-conf';
 import { scanLogr, AlertState } from '../alert/scan-logr';
@@ -37,11 +37,35 @@ const flag = (v: Values, k: string) => v.get(k) === true;
 const str = (v: Values, k: string) => (v.has(k) ? String(v.get(k)) : '');
 const int = (v: Values, k: string) => (v.has(k) ? Number(v.get(k)) : 0);
 
+/** --debug (or --test-mode): psad's debug lines; null when off. */
+let dbg: FdDebugTrace | null = null;
+
 function out(text: string): void {
+  if (dbg) dbg.flush();
   fs.writeSync(1, Buffer.from(text, 'latin1'));
 }
 
+/** Text psad prints to STDERR in debug mode and to STDOUT otherwise (dump_conf, dump_ipt_policy). */
+function outOrDebug(text: string): void {
+  if (dbg) {
+    dbg.err(text);
+    dbg.flush();
+  } else out(text);
+}
+
+/** systemd-journald runs as root (psad's AUTO_DETECT_JOURNALCTL test). */
+function journaldRunning(): boolean {
+  return pidsByName('systemd-journal').some((pid) => {
+    try {
+      return fs.statSync(`/proc/${pid}`).uid === 0;
+    } catch {
+      return false;
+    }
+  });
+}
+
 function fatal(msg: string, code = 1): never {
+  if (dbg) dbg.flush();
   process.stderr.write(`[*] ${msg}\n`);
   process.exit(code);
 }
@@ -76,12 +100,8 @@ function reportContext(cfg: PsadConfig, engine: Engine, tables: ReturnType<typeo
     icmpTypes: tables.icmpTypes,
     icmp6Types: tables.icmp6Types,
     localNets: engine.opts.localNets,
+    debug: dbg,
   };
-}
-
-/** --debug with --debug-sid SID (or --verbose): signature matching traced on stderr, as psad 2.4.6 does. */
-function sigTrace(v: Values) {
-  return sigTraceFor(flag(v, 'debug'), int(v, 'debug-sid'), flag(v, 'verbose'), (t) => process.stderr.write(`${t}\n`));
 }
 
 async function analyze(cfg: PsadConfig, v: Values): Promise<number> {
@@ -100,8 +120,9 @@ async function analyze(cfg: PsadConfig, v: Values): Promise<number> {
   makePsadDirs(cfg);
   const tables = loadDataTables(cfg, flags, warnToStderr);
   const localNets = localNetworks(cfg, true, () => undefined);
-  const engine = new Engine({ ...engineOptions(cfg, flags, localNets), sigTrace: sigTrace(v) }, engineData(tables));
+  const engine = new Engine({ ...engineOptions(cfg, flags, localNets), debug: dbg, debugSid: int(v, 'debug-sid') }, engineData(tables));
   const popts = parserOptions(cfg, flags, tables, warnToStderr);
+  popts.debug = dbg;
   const pstate = newParserState();
   const file = flag(v, 'stdin') ? null : (str(v, 'messages-file') || cfg.get('IPT_SYSLOG_FILE'));
   const { batch } = runAnalysis(cfg, engine, popts, pstate, reportContext(cfg, engine, tables, true, 0), {
@@ -122,6 +143,7 @@ async function analyze(cfg: PsadConfig, v: Values): Promise<number> {
       noRdns: flag(v, 'no-rdns') || !flag(v, 'dns-analysis'), noWhois: flag(v, 'no-whois') || !flag(v, 'whois-analysis'),
       noPassiveOs: flags.noPassiveOs,
     });
+    settings.debug = dbg;
     if (writeData) {
       out(`[+] Writing ${cfg.get('PSAD_DIR')}/<IP> directories.\n`);
       if (batch.scan.size > 1000) out('    This may take a while...\n');
@@ -177,7 +199,8 @@ function daemonFlags(cfg: PsadConfig, v: Values, argv: string[], configFile: str
     overrides,
     argv,
     noDaemon: flag(v, 'no-daemon'),
-    debug: flag(v, 'debug'),
+    debug: flag(v, 'debug') || flag(v, 'test-mode'),
+    debugTrace: flag(v, 'debug') || flag(v, 'test-mode') ? new FdDebugTrace(flag(v, 'verbose'), flag(v, 'test-mode'), false) : null,
     noKmsgsd: flag(v, 'no-kmsgsd'),
     logServer: flag(v, 'log-server'),
     noFwcheck: flag(v, 'no-fwcheck'),
@@ -204,6 +227,10 @@ export async function main(argv: string[]): Promise<number> {
     fatal("See 'psad -h' for usage information");
   }
   const v = parsed.values;
+  // --test-mode turns debugging on (and syslog and mail off), as in psad 2.4.6
+  const testMode = flag(v, 'test-mode');
+  const debugOn = flag(v, 'debug') || testMode;
+  if (debugOn) dbg = new FdDebugTrace(flag(v, 'verbose'), testMode);
   const configFile = str(v, 'config') || DEFAULT_CONFIG;
   if (flag(v, 'help')) {
     out(psadUsage(configFile));
@@ -224,7 +251,7 @@ export async function main(argv: string[]): Promise<number> {
   const cfg = loadConfig({ configFile, overrideFiles: overrides });
   for (const w of cfg.warnings) process.stderr.write(`[-] ${w}\n`);
   if (v.has('status-dl') && (int(v, 'status-dl') < 1 || int(v, 'status-dl') > 5)) fatal('The --status-dl must be between 1 and 5.');
-  if (flag(v, 'no-kmsgsd') && !flag(v, 'debug')) fatal('The --no-kmsgsd option can only be used with --debug.');
+  if (flag(v, 'no-kmsgsd') && !debugOn) fatal('The --no-kmsgsd option can only be used with --debug.');
   if (flag(v, 'fw-del-chains') && !flag(v, 'Flush')) fatal('The --fw-del-chains option can only be used with --Flush.');
   if (v.has('restrict-ip') && !parseNet(str(v, 'restrict-ip'))) fatal('The --restrict-ip argument accepts an IP address or network.');
   if (v.has('status-ip') && !parseNet(str(v, 'status-ip'))) fatal('The --status-ip argument accepts an IP address or network.');
@@ -234,19 +261,24 @@ export async function main(argv: string[]): Promise<number> {
   fileOptions(cfg, v);
   if (flag(v, 'email-analysis') && !flag(v, 'Analyze-msgs')) fatal('Can only specify --email-analysis flag when run in --Analyze mode.');
   resolveCommands(cfg, { noWhois: flag(v, 'no-whois') });
+  if (dbg && cfg.get('AUTO_DETECT_JOURNALCTL') === 'Y') {
+    dbg.err(`[*] journalctl appears to ${journaldRunning() ? '' : 'NOT '}be running.\n`);
+  }
   if (flag(v, 'Dump-conf') || flag(v, 'fw-dump')) {
     let rv = 0;
-    if (flag(v, 'Dump-conf')) out(dumpConf(cfg));
+    // with --debug (and --test-mode) psad prints these dumps on stderr
+    if (flag(v, 'Dump-conf')) outOrDebug(dumpConf(cfg));
     if (flag(v, 'fw-dump')) {
       const d = dumpFirewall({
         iptables: fwCheckOptions(cfg).iptables, ip6tables: fwCheckOptions(cfg).ip6tables,
         ipv6: cfg.opt('ENABLE_IPV6_DETECTION', 'Y') === 'Y', includeIps: flag(v, 'fw-include-ips'),
       });
-      (flag(v, 'debug') ? (t: string) => process.stderr.write(t) : out)(d.text);
+      outOrDebug(d.text);
       rv += d.status;
     }
     return rv;
   }
+  if (dbg && testMode) outOrDebug(dumpConf(cfg));
   if (flag(v, 'sig-update')) return sigUpdate(cfg, out);
   const autoIdsConfigured = cfg.get('ENABLE_AUTO_IDS');
   if ((flag(v, 'Analyze-msgs') && !flag(v, 'analysis-auto-block')) || flag(v, 'log-server') || flag(v, 'Benchmark') || statusMode) {
@@ -295,7 +327,6 @@ export async function main(argv: string[]): Promise<number> {
   if (flag(v, 'Kill')) return killDaemons(cfg, out);
   if (flag(v, 'HUP')) return hupDaemons(cfg, out);
   if (flag(v, 'USR1')) return usr1Daemon(cfg, out);
-  const testMode = flag(v, 'test-mode');
   if (flag(v, 'Flush')) return flushCommand(cfg, flag(v, 'fw-del-chains'), out, testMode);
   if (flag(v, 'Restart')) return restartDaemons(cfg, out);
   if (flag(v, 'fw-list-auto')) return listAuto(cfg, out);
@@ -312,12 +343,17 @@ export async function main(argv: string[]): Promise<number> {
     await mailer.idle(60000);
     return rv;
   }
+  // psad 2.4.6 dumps the configuration once more when the daemon starts in debug mode
+  if (dbg) outOrDebug(dumpConf(cfg));
   const daemon = new PsadDaemon(daemonFlags(cfg, v, argv, configFile, overrides));
   return daemon.run(cfg);
 }
 
 export function run(): void {
   const fail = (e: unknown) => {
+    try {
+      dbg?.flush();
+    } catch { /* the reader is gone */ }
     if (e instanceof PsadError) {
       process.stderr.write(`[*] ${e.message}\n`);
       process.exitCode = e.exitCode;
@@ -333,8 +369,9 @@ export function run(): void {
   };
   try {
     main(process.argv.slice(2)).then((code) => {
+      dbg?.flush();
       process.exitCode = code;
-    }, fail);
+    }).catch(fail);
   } catch (e) {
     fail(e);
   }

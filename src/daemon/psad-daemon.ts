@@ -16,7 +16,7 @@ import { AlertDelivery } from '../alert/delivery';
 import { ExtScriptRunner } from '../alert/ext-script';
 import { DShield } from '../alert/dshield';
 import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags, DataTables } from '../cli/runtime';
-import { sigTraceFor } from '../engine/sig-match';
+import { DebugTrace } from '../text/debug-trace';
 import { alertData, resolverOptions } from '../cli/alert-io';
 import { PSAD_VERSION } from '../report/status-report';
 import { writePidFile, runningPid, removeOwnPidFile } from './pidfile';
@@ -25,7 +25,7 @@ import { StatusFilePaths, writeCounters, writeTopFiles, dshieldCounterText, impo
 import { listeningPorts } from './local-info';
 import { feedsFifo, rsyslogFiles } from './syslog-conf';
 import { Resolver } from './resolver';
-import { dumpScanState } from './scan-dump';
+import { dumpScanState } from '../engine/scan-dump';
 import { AutoResponse } from '../respond/auto-response';
 import { ControlSocket } from '../respond/control-socket';
 import { responseEnv } from '../respond/env';
@@ -48,6 +48,8 @@ export interface DaemonFlags {
   verbose?: boolean;
   /** --debug-sid: trace the matching of this signature (with --debug) */
   debugSid?: number;
+  /** --debug/--test-mode: where psad's debug lines go */
+  debugTrace?: DebugTrace | null;
   /** -I/--Interval (0 = from config) */
   interval: number;
   /** -m/--messages-file */
@@ -136,7 +138,7 @@ export class PsadDaemon {
 
   private log(msg: string): void {
     this.syslog.log(msg);
-    if (this.flags.debug) process.stderr.write(`[+] ${msg}\n`);
+    if (this.flags.debugTrace) this.flags.debugTrace.err(`[+] syslog msg: ${msg}\n`);
   }
 
   private paths(): StatusFilePaths {
@@ -170,9 +172,11 @@ export class PsadDaemon {
     });
     const localNets = localNetworks(cfg, false, (m) => this.log(m));
     const eopts = engineOptions(cfg, f.runtime, localNets);
-    eopts.sigTrace = sigTraceFor(f.debug, f.debugSid ?? 0, !!f.verbose, (t) => process.stderr.write(`${t}\n`));
+    eopts.debug = f.debugTrace;
+    eopts.debugSid = f.debugSid;
     const edata = engineData(tables);
     const popts = parserOptions(cfg, f.runtime, tables, (m) => this.log(m));
+    popts.debug = f.debugTrace;
     this.cfg = cfg;
     this.tables = tables;
     this.popts = popts;
@@ -591,6 +595,7 @@ export class PsadDaemon {
 
   /** One batch: parse, detect, assign levels, alerts. */
   private async checkScan(lines: string[]): Promise<void> {
+    this.flags.debugTrace?.err('[+] check_scan()...\n');
     const batch = new Batch();
     const errors: string[] = [];
     const now = Math.floor(Date.now() / 1000);
@@ -614,7 +619,8 @@ export class PsadDaemon {
       }
       this.engine.processPacket(pkt, batch, now);
     }
-    for (const n of this.engine.notes.splice(0)) this.log(n);
+    // (the engine printed them in debug mode when they arose)
+    for (const n of this.engine.notes.splice(0)) this.syslog.log(n);
     if (!this.flags.noIptErrors && errors.length) {
       try {
         fs.appendFileSync(this.cfg.get('FW_ERROR_LOG'), Buffer.from(errors.map((e) => `${e}\n`).join(''), 'latin1'), { mode: 0o600 });
@@ -630,6 +636,7 @@ export class PsadDaemon {
       analysisMode: false, analysisEmails: false, noDaemon: f.noDaemon, noEmailAlerts: f.testMode || /no.?e?mail/i.test(c.get('ALERTING_METHODS')),
       noRdns: f.noRdns, noWhois: f.noWhois, noPassiveOs: f.runtime.noPassiveOs,
     });
+    settings.debug = f.debugTrace;
     scanLogr(this.engine, batch, settings, alertData(this.tables, this.engine, this.localPorts), this.alertState, this.sink());
     respond();
     if (batch.scanIpPairsMaxHit) this.log('scan IP pairs threshold reached');
@@ -921,6 +928,7 @@ export class PsadDaemon {
       try {
         if (lines.length) await this.checkScan(lines);
         this.postScanProcessing();
+        this.flags.debugTrace?.err(`[+] MAIN: number of new packets: ${lines.length}\n`);
       } catch (e) {
         // psad 2.4.6 records such errors in psad.warn/psad.die; detection goes on
         const msg = `${(e as Error).stack ?? e}`;

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Engine } from '../engine/engine';
+import { newPosfState } from '../engine/os-fingerprint';
 import { Signature } from '../data/signatures';
 import { FwsnortSig } from '../data/snort-rules';
 import { perlSort } from '../report/status-report';
@@ -177,7 +178,7 @@ export function importScanData(psadDir: string, paths: StatusFilePaths, engine: 
     if (dl !== undefined) src.dl = dl;
     const os = readLines(path.join(dir, 'os_guess'));
     if (os) {
-      src.posf = src.posf ?? { len: new Set(), tos: new Set(), ttl: new Set(), win: new Set(), ctr: 0, ids: [], smallIncr: true };
+      src.posf = src.posf ?? newPosfState();
       src.posf.guess = os[0] ?? '';
     }
     const p0f = readLines(path.join(dir, 'p0f_guess'));

@@ -7,6 +7,9 @@ import { PosfSig } from '../data/posf';
 import { FwsnortSig } from '../data/snort-rules';
 import { matchPort } from '../data/port-list';
 import { SignatureIndex, SigTrace } from './sig-match';
+import { DebugTrace, isLocalTraced, syslogEcho } from '../text/debug-trace';
+import { perlDumper } from '../text/perl-dumper';
+import { pairValue } from './scan-dump';
 import { Batch, SourceState, PairState } from './state';
 import { P0fMatcher, posfObserve, newPosfState } from './os-fingerprint';
 import { scanStartFromLine } from './scan-time';
@@ -33,8 +36,10 @@ export interface EngineOptions {
   /** AUTO_BLOCK_REGEX when auto-blocking by prefix is on */
   autoBlockRegex: RegExp | null;
   maxHops: number;
-  /** trace signature matching (--debug with --debug-sid / --verbose); default none */
-  sigTrace?: SigTrace;
+  /** --debug: psad 2.4.6's debug lines of check_scan() and assign_danger_level(); default none */
+  debug?: DebugTrace | null;
+  /** --debug-sid: the signature whose matching steps the debug lines show */
+  debugSid?: number;
 }
 
 /** The data tables the engine matches against. */
@@ -58,6 +63,8 @@ function checkIcmpType(table: Map<string, IcmpType>, type: number, code: number)
   if (!t.codes.has(String(code))) return BAD_ICMP_CODE;
   return 0;
 }
+
+const ICMP_VERDICT = ['valid {p} type/code', 'bad {p} type', 'bad {p} code'];
 
 function bump<K>(m: Map<K, number>, k: K, by = 1): void {
   const v = m.get(k);
@@ -107,8 +114,16 @@ export class Engine {
 
   private isLocal(pkt: Packet, which: 'src'): boolean {
     const a = which === 'src' ? pkt.sAddr! : pkt.dAddr!;
-    for (const n of this.opts.localNets) if (netContains(n, a)) return true;
-    return false;
+    return isLocalTraced(this.opts.debug, which === 'src' ? pkt.src : pkt.dst, () => {
+      for (const n of this.opts.localNets) if (netContains(n, a)) return true;
+      return false;
+    });
+  }
+
+  /** A message psad sends to syslog (collected; printed at once in debug mode, as psad's sys_log() does). */
+  private note(msg: string, echoed = false): void {
+    this.notes.push(msg);
+    if (this.opts.debug && !echoed) syslogEcho(this.opts.debug, msg);
   }
 
   /** auto_dl: -1 no entry applies, 0 ignore the packet, else the level set. */
@@ -119,7 +134,7 @@ export class Engine {
       if ((src.dl ?? 0) < e.dl) {
         if (!e.protos) {
           src.dl = e.dl;
-          this.notes.push(`auto-assigned danger level: ${e.dl} for IP: ${pkt.src}`);
+          this.note(`auto-assigned danger level: ${e.dl} for IP: ${pkt.src}`);
           return e.dl;
         }
         for (const [proto, crit] of e.protos) {
@@ -127,12 +142,12 @@ export class Engine {
           if (crit.ports && (crit.ports.ports.size || crit.ports.ranges.size)) {
             if (matchPort(crit.ports, pkt.dp)) {
               src.dl = e.dl;
-              this.notes.push(`auto-assigned danger level: ${e.dl} for IP: ${pkt.src}`);
+              this.note(`auto-assigned danger level: ${e.dl} for IP: ${pkt.src}`);
               return e.dl;
             }
           } else if (crit.all) {
             src.dl = e.dl;
-            this.notes.push(`auto-assigned danger level: ${e.dl} for IP: ${pkt.src}`);
+            this.note(`auto-assigned danger level: ${e.dl} for IP: ${pkt.src}`);
             return e.dl;
           }
         }
@@ -184,10 +199,18 @@ export class Engine {
   /** fwsnort SID in the prefix: (dl, matched) */
   private fwsnortSid(pkt: Packet, pair: () => PairState, now: number): [number, boolean] {
     const sid = Number(pkt.fwsnortSid);
-    if (!this.data.fwsnort.has(sid)) return [0, false];
+    const dbg = this.opts.debug;
+    if (!this.data.fwsnort.has(sid)) {
+      if (dbg) dbg.out(`[-] Found sid: ${pkt.fwsnortSid} in packet, but no corresponding fwsnort rule.\n`);
+      return [0, false];
+    }
     const rdl = this.data.snortRuleDl.get(sid);
     const dl = rdl === undefined ? 2 : rdl;
-    if (!dl) return [0, true];
+    if (dbg) dbg.err(`[+] assign_sid_dl(): snort_rule_dl assigning SID ${pkt.fwsnortSid} a danger level of ${dl}\n`);
+    if (!dl) {
+      if (dbg) dbg.out(`[+] add_fwsnort_sid(): ignoring fwsnort signature match for SID: ${pkt.fwsnortSid} (DL=0)\n`);
+      return [0, true];
+    }
     const p = pair();
     p.countProtocol(pkt.proto);
     this.recordSig(pkt, p, pkt.proto, sid, now, true);
@@ -196,8 +219,12 @@ export class Engine {
 
   private psadSigs(pkt: Packet, pair: () => PairState, now: number): [number, boolean] {
     const idx = this.data.signatures!;
-    const trace = this.opts.sigTrace;
-    const hits = trace ? idx.matchTraced(pkt, trace) : idx.match(pkt);
+    const dbg = this.opts.debug;
+    if (dbg) {
+      const t: SigTrace = { sid: this.opts.debugSid ?? 0, all: dbg.verbose, debug: dbg };
+      idx.trace(pkt, t);
+    }
+    const hits = idx.match(pkt);
     let dl = 0;
     let matched = false;
     for (const h of hits) {
@@ -214,6 +241,7 @@ export class Engine {
       p.countProtocol(proto);
       this.recordSig(pkt, p, proto, h.sig.sid, now, false);
     }
+    if (dbg && dbg.verbose) dbg.err(`    match_sigs() returned DL: ${dl}\n`);
     return [dl, matched];
   }
 
@@ -245,10 +273,14 @@ export class Engine {
       }
     }
 
+    const dbg = o.debug;
+    if (dbg) dbg.err(`[+] valid packet: ${srcIp} (${pkt.sp}) -> ${dstIp} (${pkt.dp}) ${proto}\n`);
+
     if (o.maxScanIpPairs > 0) {
       const known = src !== undefined && src.inScan;
       const pairKnown = known && src!.pairs.has(dstIp);
       if (this.scanIpPairs >= o.maxScanIpPairs && !pairKnown) {
+        if (dbg) dbg.err(`[-] excluding ${srcIp} -> ${dstIp}, scan IP pairs too high: ${this.scanIpPairs}\n`);
         batch.scanIpPairsMaxHit = true;
         return;
       }
@@ -271,8 +303,13 @@ export class Engine {
       if (!o.alertAll) src.pair(dstIp).alerted = 0;
     }
 
-    if (!o.noAutoDl && this.data.autoDl.length) {
-      if (this.autoDl(pkt, src) === 0) return;
+    if (!o.noAutoDl) {
+      const rv = this.data.autoDl.length ? this.autoDl(pkt, src) : -1;
+      if (dbg) {
+        dbg.err(`[+] assign_auto_danger_level() returned: ${rv}\n`);
+        if (rv === 0) dbg.err(`[+] ignoring ${srcIp} ${proto} ${pkt.dp} scan.\n`);
+      }
+      if (rv === 0) return;
     }
 
     const s = src;
@@ -281,6 +318,9 @@ export class Engine {
     if (proto === 'icmp' || proto === 'icmp6') {
       const table = proto === 'icmp' ? this.data.icmpTypes : this.data.icmp6Types;
       const rv = checkIcmpType(table, pkt.itype, pkt.icode);
+      if (dbg) {
+        dbg.err(`    check_icmp_type(type: ${pkt.itype}, code: ${pkt.icode})\n        ${ICMP_VERDICT[rv].replace('{p}', proto)}\n`);
+      }
       if (rv === BAD_ICMP_TYPE) {
         const rec = getPair().proto(proto);
         if (!rec.invalidType) rec.invalidType = new Map();
@@ -353,10 +393,13 @@ export class Engine {
       if (dp > rec.absEp!) rec.absEp = dp;
     }
 
+    if (dbg && dbg.verbose) dbg.err(`    print Dumper scan hash ${srcIp} -> ${dstIp}\n${perlDumper(pairValue(pair))}`);
+
     if (!o.noPassiveOs && proto === 'tcp' && pkt.flags.includes('SYN') && !pkt.isIpv6) {
       if (truthy(pkt.tcpOpts)) {
+        if (dbg) this.p0f.trace(pkt, pkt.tcpOpts, dbg);
         const guesses = this.p0f.match(pkt, pkt.tcpOpts, (len) => {
-          this.notes.push(`broken ${len}-byte len field within TCP options string: ${pkt.tcpOpts} from source IP: ${srcIp}`);
+          this.note(`broken ${len}-byte len field within TCP options string: ${pkt.tcpOpts} from source IP: ${srcIp}`, true);
         });
         if (guesses.length) {
           if (!s.p0f) s.p0f = new Set();
@@ -365,6 +408,10 @@ export class Engine {
       } else if (!(s.posf && s.posf.guess !== undefined) && pair.absnum < 100) {
         if (!s.posf) s.posf = newPosfState();
         posfObserve(s.posf, pkt, this.data.posf);
+        if (dbg) {
+          dbg.err(`[+] posf():  ${srcIp}  LEN: ${pkt.ipLen}, TOS: ${pkt.tos}, TTL: ${pkt.ttl}, ID: ${pkt.ipId}, WIN: ${pkt.win}\n`);
+          if (s.posf.guess !== undefined) dbg.err(`[+] posf(): matched OS: ${s.posf.guess}\n`);
+        }
       }
     }
   }
@@ -374,9 +421,11 @@ export class Engine {
     const o = this.opts;
     const [dl1, dl2, dl3, dl4, dl5] = o.dangerLevel;
     const [h1, h2, h3, h4, h5] = o.uniqueHosts;
+    const dbg = o.debug;
     for (const [srcIp, dsts] of batch.scan) {
       const src = this.source(srcIp);
       if (src.dl === undefined) src.dl = 0;
+      if (dbg) dbg.err(`[+] assign_danger_level(): source IP: ${srcIp} (dl: ${src.dl})\n`);
       let changed = false;
       const sdl = batch.sigsDl.get(srcIp);
       if (sdl !== undefined && src.dl < sdl) { src.dl = sdl; changed = true; }
@@ -414,17 +463,24 @@ export class Engine {
         else raise(5);
         if (raised) {
           if (!o.alertAll) pair.alerted = 0;
-          if (ePort && range === o.portRangeSweepThreshold && totDsts >= h1) pair.isPortSweep = 1;
+          if (ePort && range === o.portRangeSweepThreshold && totDsts >= h1) {
+            pair.isPortSweep = 1;
+            if (dbg) dbg.out(`    Port sweep ${srcIp} -> ${dstIp} port ${ePort}\n`);
+          }
         }
       }
+      if (dbg) dbg.err(`[+] assign_danger_level(): DL (after assignment) = ${src.dl}\n`);
     }
   }
 
   /** Scan expiry (daemon, ENABLE_PERSISTENCE=N): pairs whose first packet is SCAN_TIMEOUT old. */
   expireScans(now: number, timeout: number): void {
+    const dbg = this.opts.debug;
+    if (dbg) dbg.err('[+] delete_old_scans()\n');
     for (const src of this.sources.values()) {
       for (const [dst, pair] of src.pairs) {
         if (pair.sTime !== undefined && now - pair.sTime >= timeout) {
+          if (dbg) dbg.err(`    delete old scan ${src.ip} -> ${dst}\n`);
           src.pairs.delete(dst);
           if (this.opts.maxScanIpPairs > 0 && this.scanIpPairs > 0) this.scanIpPairs--;
         }

@@ -2,6 +2,7 @@ import { P0fSig } from '../data/pf-os';
 import { PosfSig } from '../data/posf';
 import { IpOption } from '../data/ip-options';
 import { Packet } from '../ingest/packet';
+import { DebugTrace, syslogEcho } from '../text/debug-trace';
 
 /** Perl's hex(): optional 0x/x prefix, hex digits until the first other character. */
 export function perlHex(s: string): number {
@@ -118,6 +119,8 @@ interface OptTest {
 
 interface CompiledP0f {
   os: string;
+  /** the fingerprint as psad's debug line shows it */
+  text: string;
   len: ValueTest;
   /** '*' or the DF bit as text */
   d: string;
@@ -146,6 +149,7 @@ function compileP0f(sig: P0fSig): CompiledP0f {
   });
   return {
     os: sig.os,
+    text: `${sig.win}:${sig.ttlText ?? sig.ttl}:${sig.d}:${sig.len}:${sig.opts.join(',')}`,
     len: valueTest(sig.len),
     d: sig.d,
     ttl: sig.ttl,
@@ -181,25 +185,7 @@ export class P0fMatcher {
     const options = parseTcpOptions(hexOpts, (len) => { broken = len; });
     if (broken >= 0 && onBroken) onBroken(broken);
     const out: string[] = [];
-    const df = String(pkt.fragBit);
-    for (const sig of this.sigs) {
-      if (!passes(sig.len, pkt.ipLen)) continue;
-      if (sig.d !== df && sig.d !== '*') continue;
-      if (!(pkt.ttl > sig.ttl - this.maxHops && pkt.ttl <= sig.ttl)) continue;
-      if (sig.winMss >= 0) {
-        const first = options[0];
-        if (!(first && first.kind === TCP_MSS && pkt.win === first.value * sig.winMss)) continue;
-      } else if (!passes(sig.win, pkt.win)) continue;
-      let ok = true;
-      for (const t of sig.opts) {
-        const o = options[t.pos];
-        if (!o || o.kind !== t.kind) { ok = false; break; }
-        if (t.test === 1 && o.value !== t.n) { ok = false; break; }
-        if (t.test === 2 && (t.n === 0 || o.value % t.n !== 0)) { ok = false; break; }
-        if (t.test === 3 && o.value !== 0) { ok = false; break; }
-      }
-      if (ok) out.push(sig.os);
-    }
+    for (const sig of this.sigs) if (this.fits(sig, pkt, options)) out.push(sig.os);
     // a broken option string is reported every time, so it is not cached
     if (broken < 0 && cacheable) {
       if (this.cached >= 50000) {
@@ -216,14 +202,56 @@ export class P0fMatcher {
     }
     return out;
   }
+
+  private fits(sig: CompiledP0f, pkt: Packet, options: TcpOption[]): boolean {
+    if (!passes(sig.len, pkt.ipLen)) return false;
+    if (sig.d !== String(pkt.fragBit) && sig.d !== '*') return false;
+    if (!(pkt.ttl > sig.ttl - this.maxHops && pkt.ttl <= sig.ttl)) return false;
+    if (sig.winMss >= 0) {
+      const first = options[0];
+      if (!(first && first.kind === TCP_MSS && pkt.win === first.value * sig.winMss)) return false;
+    } else if (!passes(sig.win, pkt.win)) return false;
+    for (const t of sig.opts) {
+      const o = options[t.pos];
+      if (!o || o.kind !== t.kind) return false;
+      if (t.test === 1 && o.value !== t.n) return false;
+      if (t.test === 2 && (t.n === 0 || o.value % t.n !== 0)) return false;
+      if (t.test === 3 && o.value !== 0) return false;
+    }
+    return true;
+  }
+
+  /**
+   * psad 2.4.6's debug lines of p0f_ipv4() for a SYN packet: the packet's
+   * values, the decoded options, each matching fingerprint ("[+] os: OS,
+   * SIG", once per distinct fingerprint as in psad's table) or "Could not
+   * match". Returns the syslog message of a broken option string.
+   */
+  trace(pkt: Packet, hexOpts: string, d: DebugTrace): string | undefined {
+    d.err(`[+] p0f_ipv4(): ${pkt.src} len: ${pkt.ipLen}, frag_bit: ${pkt.fragBit}, ttl: ${pkt.ttl}, win: ${pkt.win}\n`);
+    const t = tcpOptionsDebugText(hexOpts, pkt.src);
+    d.err(t.text);
+    if (t.syslog) syslogEcho(d, t.syslog);
+    const options = parseTcpOptions(hexOpts);
+    const seen = new Set<string>();
+    for (const sig of this.sigs) {
+      const key = `${sig.text}\n${sig.os}`;
+      if (seen.has(key) || !this.fits(sig, pkt, options)) continue;
+      seen.add(key);
+      d.err(`[+] os: ${sig.os}, ${sig.text}\n`);
+    }
+    if (!seen.size) d.err(`    Could not match ${pkt.src} against any p0f signature.\n`);
+    return t.syslog;
+  }
 }
 
 /** posf observations of one source. */
 export interface PosfState {
-  len: Set<number>;
-  tos: Set<string>;
-  ttl: Set<number>;
-  win: Set<number>;
+  /** value -> packets, as psad's %posf counts them */
+  len: Map<number, number>;
+  tos: Map<string, number>;
+  ttl: Map<number, number>;
+  win: Map<number, number>;
   ctr: number;
   ids: number[];
   /** true while every consecutive IP ID pair increased by less than 1000 */
@@ -232,15 +260,15 @@ export interface PosfState {
 }
 
 export function newPosfState(): PosfState {
-  return { len: new Set(), tos: new Set(), ttl: new Set(), win: new Set(), ctr: 0, ids: [], smallIncr: true };
+  return { len: new Map(), tos: new Map(), ttl: new Map(), win: new Map(), ctr: 0, ids: [], smallIncr: true };
 }
 
 /** posf: record this SYN and take the first OS (file order) that now matches. */
 export function posfObserve(st: PosfState, pkt: Packet, sigs: readonly PosfSig[]): void {
-  st.len.add(pkt.ipLen);
-  st.tos.add(pkt.tos);
-  st.ttl.add(pkt.ttl);
-  st.win.add(pkt.win);
+  st.len.set(pkt.ipLen, (st.len.get(pkt.ipLen) ?? 0) + 1);
+  st.tos.set(pkt.tos, (st.tos.get(pkt.tos) ?? 0) + 1);
+  st.ttl.set(pkt.ttl, (st.ttl.get(pkt.ttl) ?? 0) + 1);
+  st.win.set(pkt.win, (st.win.get(pkt.win) ?? 0) + 1);
   st.ctr++;
   const last = st.ids.length ? st.ids[st.ids.length - 1] : undefined;
   if (last !== undefined && !(last < pkt.ipId && pkt.ipId - last < 1000)) st.smallIncr = false;
@@ -248,7 +276,7 @@ export function posfObserve(st: PosfState, pkt: Packet, sigs: readonly PosfSig[]
   const idStr = st.smallIncr ? 'SMALLINCR' : 'RANDOM';
   let minTtl = 256;
   let maxTtl = 0;
-  for (const t of st.ttl) {
+  for (const t of st.ttl.keys()) {
     if (t < minTtl) minTtl = t;
     if (t > maxTtl) maxTtl = t;
   }
@@ -287,4 +315,84 @@ export function parseIpOptionKeywords(hex: string, table: readonly IpOption[]): 
     }
   }
   return found;
+}
+
+/**
+ * psad's debug text of parse_ip_options(): "[+] parse_ip_options(): matched "
+ * and each option keyword found with its value, as psad prints it (no line
+ * end when the walk stops early, as in psad).
+ */
+export function ipOptionsDebugText(hex: string, table: readonly IpOption[]): string {
+  if (hex.length % 2 !== 0) return 'IP options length not a multiple of two.';
+  let out = '[+] parse_ip_options(): matched ';
+  const found = new Set<string>();
+  const bytes: string[] = [];
+  for (let i = 0; i + 2 <= hex.length; i += 2) bytes.push(hex.slice(i, i + 2));
+  for (let i = 0; i < bytes.length; i++) {
+    const val = perlHex(bytes[i]);
+    for (const o of table) {
+      if (val !== o.value) continue;
+      if (o.len !== '-1') {
+        const l = perlNumber(o.len);
+        if (l !== 1) i += l;
+      } else {
+        if (i + 1 > bytes.length - 1) return out;
+        const optLen = perlHex(bytes[i + 1]) - 2;
+        if (i + optLen > bytes.length - 1) return out;
+        i += optLen;
+      }
+      if (!found.has(o.keyword)) out += `${o.keyword} (0x${val.toString(16)}) `;
+      found.add(o.keyword);
+    }
+  }
+  return `${out}\n`;
+}
+
+/**
+ * psad's debug text of parse_tcp_options() for p0f: the decoded options
+ * ("[+] MSS: 1460, NOP, ..."), or the message of the check that stopped
+ * the walk, and the syslog message of a broken length byte.
+ */
+export function tcpOptionsDebugText(hex: string, src: string): { text: string; syslog?: string } {
+  if (!hex || hex === '0') return { text: 'no tcp options' };
+  if (hex.length % 2 !== 0) return { text: 'tcp options length not a multiple of two.' };
+  const bytes: string[] = [];
+  for (let i = 0; i < hex.length; i += 2) bytes.push(hex.slice(i, i + 2));
+  const maxAttempts = hex.length - 1;
+  let ctr = 0;
+  let str = '';
+  for (let k = 0; k < bytes.length;) {
+    ctr++;
+    if (ctr > maxAttempts) return { text: `    p0f() parse_ctr ${ctr} > max_parse_attempts ${maxAttempts}\n` };
+    if (k + 1 >= bytes.length) break;
+    const len = perlHex(bytes[k + 1]);
+    const kind = perlHex(bytes[k]);
+    let isNop = false;
+    if (kind === TCP_NOP) {
+      str += 'NOP, ';
+      isNop = true;
+    } else if (kind === TCP_MSS || kind === TCP_WSCALE) {
+      let h = '';
+      for (let i = k + 2; i < k + len; i++) h += bytes[i] ?? '';
+      str += `${kind === TCP_MSS ? 'MSS' : 'Win Scale'}: ${perlHex(h)}, `;
+    } else if (kind === TCP_SACK) {
+      str += 'SACK, ';
+    } else if (kind === TCP_TIMESTAMP) {
+      let h = '';
+      for (let i = k + 2; i < k + len - 4; i++) h += bytes[i] ?? '';
+      str += `Timestamp: ${perlHex(h)}, `;
+    } else if (kind === 0) {
+      break;
+    }
+    if (isNop) k += 1;
+    else {
+      if (len === 0 || len === 1) {
+        const msg = `broken ${len}-byte len field within TCP options string: ${hex} from source IP: ${src}`;
+        return { text: `    ${msg}\n`, syslog: msg };
+      }
+      k += len;
+    }
+  }
+  // psad strips a trailing comma, which never ends the text (", ")
+  return { text: `[+] ${str.replace(/,$/, '')}\n` };
 }

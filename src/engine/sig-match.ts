@@ -2,7 +2,8 @@ import { Signature, SignatureSet, IntRange } from '../data/signatures';
 import { IpOption } from '../data/ip-options';
 import { Net, netContains } from '../net/addr';
 import { Packet } from '../ingest/packet';
-import { parseIpOptionKeywords } from './os-fingerprint';
+import { parseIpOptionKeywords, ipOptionsDebugText } from './os-fingerprint';
+import { DebugTrace } from '../text/debug-trace';
 
 /** One (signature, source net, destination net) combination of the lookup tables. */
 interface Entry {
@@ -12,30 +13,40 @@ interface Entry {
 }
 
 /**
- * Tracing of signature matching (psad's --debug with --debug-sid SID, or with
- * --verbose for every signature): why a candidate signature (one whose
- * addresses and ports fit the packet) failed or matched, in psad 2.4.6's
- * stderr lines. Off unless given; matching results do not depend on it.
+ * psad 2.4.6's --debug trace of signature matching (match_sigs and the
+ * keyword tests it calls): every group of candidate signatures, the
+ * matches with their danger levels; with --debug-sid SID the steps of that
+ * signature, with --verbose also the address tests and every failed range
+ * test. Off unless given; matching results do not depend on it.
  */
 export interface SigTrace {
   /** the signature traced step by step (--debug-sid); 0 for none */
   sid: number;
-  /** also trace the failed range tests and the matches of every other signature (--verbose) */
+  /** --verbose: the failed range tests of every signature, the address tests */
   all: boolean;
-  /** receives each trace line (without the newline) */
-  line: (text: string) => void;
-}
-
-/** The trace psad's --debug, --debug-sid and --verbose ask for, or undefined when nothing would be printed. */
-export function sigTraceFor(debug: boolean, debugSid: number, verbose: boolean, line: (text: string) => void): SigTrace | undefined {
-  if (!debug || (!(debugSid > 0) && !verbose)) return undefined;
-  return { sid: debugSid > 0 ? debugSid : 0, all: verbose, line };
+  debug: DebugTrace;
 }
 
 /** A signature that matched a packet and the danger level it gives (0 = ignored). */
 export interface SigHit {
   sig: Signature;
   dl: number;
+}
+
+/** A source key of psad's %sig_search with its destinations. */
+interface TraceSrc {
+  key: string;
+  net: Net;
+  dsts: { key: string; net: Net; groups: TraceGroup[] }[];
+}
+
+/** Signatures sharing protocol, addresses and port ranges: one match_snort_keywords() call. */
+interface TraceGroup {
+  /** 0 norm/norm, 1 norm/neg, 2 neg/norm, 3 neg/neg (source/destination port) */
+  type: number;
+  sp: IntRange;
+  dp: IntRange;
+  sids: number[];
 }
 
 const IP_HEADER_LEN = 20;
@@ -66,8 +77,8 @@ export class SignatureIndex {
   private readonly icmpByType = new Map<number, Entry[]>();
   private readonly icmpOther: Entry[] = [];
   private readonly ipEntries: Entry[] = [];
-  /** every entry by protocol in file order, for tracing only */
-  private readonly traceEntries: Map<string, Entry[]>;
+  /** psad's %sig_search (proto -> src -> dst -> port groups), for tracing only; built on first use */
+  private traceTree: Map<string, TraceSrc[]> | null = null;
 
   constructor(readonly set: SignatureSet, readonly ipOptions: readonly IpOption[], readonly snortRuleDl: ReadonlyMap<number, number>) {
     const byProto = new Map<string, Entry[]>();
@@ -110,7 +121,6 @@ export class SignatureIndex {
       } else this.icmpOther.push(e);
     }
     this.ipEntries.push(...(byProto.get('ip') ?? []));
-    this.traceEntries = byProto;
   }
 
   private sigDl(sig: Signature): number {
@@ -181,107 +191,163 @@ export class SignatureIndex {
   }
 
   /**
-   * One candidate signature with trace lines, in the order and wording of
-   * psad 2.4.6 (match_snort_keywords and the keyword tests it calls): the
-   * failed range test with the packet value and the signature's bounds, the
-   * flags mismatch, the passed steps of the --debug-sid signature, matches.
-   * The verdict is the one check() gives.
+   * One signature of a candidate group with psad 2.4.6's trace lines
+   * (match_snort_keywords and the keyword tests it calls): the matches with
+   * their danger levels; for the --debug-sid signature the passed steps and
+   * the flags mismatch; with it or --verbose the failed range test with the
+   * packet value and the signature's bounds. Returns the danger level the
+   * signature adds to its group (0: none). The verdict is the one check()
+   * gives.
    */
-  private explain(pkt: Packet, sig: Signature, t: SigTrace): void {
+  private explain(pkt: Packet, sig: Signature, t: SigTrace): number {
     const sid = sig.sid;
     const focus = sid === t.sid;
     const shown = focus || t.all;
-    const out = t.line;
+    const d = t.debug;
     const range = (kw: string, val: number, r: IntRange): boolean => {
       const v = val < 0 ? 0 : val;
       if (r.neg) {
         if (v <= r.e && v >= r.s) {
-          if (shown) out(`[-] SID: ${sid} failed ${kw} test, ${v} <= ${r.e} and ${v} >= ${r.s}`);
+          if (shown) d.err(`[-] SID: ${sid} failed ${kw} test, ${v} <= ${r.e} and ${v} >= ${r.s}\n`);
           return false;
         }
       } else if (v < r.s) {
-        if (shown) out(`[-] SID: ${sid} failed ${kw} test, ${v} < ${r.s} (range start)`);
+        if (shown) d.err(`[-] SID: ${sid} failed ${kw} test, ${v} < ${r.s} (range start)\n`);
         return false;
       } else if (v > r.e) {
-        if (shown) out(`[-] SID: ${sid} failed ${kw} test, ${v} > ${r.e} (range end)`);
+        if (shown) d.err(`[-] SID: ${sid} failed ${kw} test, ${v} > ${r.e} (range end)\n`);
         return false;
       }
       return true;
     };
     const matched = (what: string): number => {
       const dl = this.sigDl(sig);
-      if (shown) {
-        out(`[+] packet matched ${what} keywords for sid: ${sid} (psad_id: ${sig.psadId})`);
-        out(`    "${sig.msg}"`);
-        out(`[+] assign_sid_dl(): snort_rule_dl assigning SID ${sid} a danger level of ${dl}`);
-      }
+      d.err(`[+] packet matched ${what} keywords for sid: ${sid} (psad_id: ${sig.psadId})\n    "${sig.msg}"\n`
+        + `[+] assign_sid_dl(): snort_rule_dl assigning SID ${sid} a danger level of ${dl}\n`);
       return dl;
     };
+    let dl = 0;
     if (!pkt.isIpv6) {
-      if (sig.ttl && !range('ttl', pkt.ttl, sig.ttl)) return;
-      if (sig.id && !range('id', pkt.ipId, sig.id)) return;
-      if (sig.psadIpLen && !range('psad_ip_len', pkt.ipLen, sig.psadIpLen)) return;
-      if (sig.ipProto) return;
-      if (sig.sameip && (pkt.intf === 'lo' || pkt.src !== pkt.dst)) return;
+      if (sig.ttl && !range('ttl', pkt.ttl, sig.ttl)) return 0;
+      if (sig.id && !range('id', pkt.ipId, sig.id)) return 0;
+      if (sig.psadIpLen && !range('psad_ip_len', pkt.ipLen, sig.psadIpLen)) return 0;
+      if (sig.ipProto) return 0;
+      if (sig.sameip && (pkt.intf === 'lo' || pkt.src !== pkt.dst)) return 0;
       if (sig.ipopts !== undefined) {
-        if (!pkt.ipOpts || pkt.ipOpts === '0') return;
-        if (sig.ipopts !== 'any' && !parseIpOptionKeywords(pkt.ipOpts, this.ipOptions).has(sig.ipopts)) return;
+        if (!pkt.ipOpts || pkt.ipOpts === '0') return 0;
+        if (sig.ipopts !== 'any') {
+          d.err(ipOptionsDebugText(pkt.ipOpts, this.ipOptions));
+          if (!parseIpOptionKeywords(pkt.ipOpts, this.ipOptions).has(sig.ipopts)) return 0;
+        }
       }
       // an ip signature with danger level 0 is ignored before the next line
-      if (sig.proto === 'ip' && matched('ip') === 0) return;
+      if (sig.proto === 'ip') {
+        dl = matched('ip');
+        if (dl === 0) return 0;
+      }
     }
-    if (focus) out(`[+] SID: ${sid}, passed match_snort_ip_keywords() tests.`);
+    if (focus) d.err(`[+] SID: ${sid}, passed match_snort_ip_keywords() tests.\n`);
     if (sig.proto === 'tcp') {
-      if (focus) out(`[+] SID: ${sid} match_snort_tcp_keywords()`);
+      if (focus) d.err(`[+] SID: ${sid} match_snort_tcp_keywords()\n`);
       if (sig.flags !== undefined && pkt.flags !== sig.flags) {
-        if (focus) out(`[-] SID: ${sid} ${pkt.flags} != ${sig.flags}`);
-        return;
+        if (focus) d.err(`[-] SID: ${sid} ${pkt.flags} != ${sig.flags}\n`);
+        return dl;
       }
       let hdr = IP_HEADER_LEN + TCP_HEADER_LEN;
       if (pkt.flags.includes('SYN')) hdr += TCP_MAX_OPTS_LEN;
-      if (sig.dsize && !range('dsize', pkt.ipLen - hdr, sig.dsize)) return;
-      if (sig.psadDsize && !range('psad_dsize', pkt.ipLen - hdr, sig.psadDsize)) return;
-      if (sig.window && !range('window', pkt.win, sig.window)) return;
-      if (sig.seq && !range('seq', pkt.tcpSeq, sig.seq)) return;
-      if (sig.ack && !range('ack', pkt.tcpAck, sig.ack)) return;
-      matched('tcp');
-    } else if (sig.proto === 'udp') {
-      if (sig.dsize && !range('dsize', pkt.udpLen - UDP_HEADER_LEN, sig.dsize)) return;
-      if (sig.psadDsize && !range('psad_dsize', pkt.udpLen - UDP_HEADER_LEN, sig.psadDsize)) return;
-      matched('udp');
-    } else if (sig.proto === 'icmp') {
-      const d = pkt.ipLen - IP_HEADER_LEN - ICMP_HEADER_LEN;
-      if (sig.dsize && !range('dsize', d, sig.dsize)) return;
-      if (sig.psadDsize && !range('psad_dsize', d, sig.psadDsize)) return;
-      if (sig.itype && !range('itype', pkt.itype, sig.itype)) return;
-      if (sig.icode && !range('icode', pkt.icode, sig.icode)) return;
-      if (sig.icmpSeq && !range('icmp_seq', pkt.icmpSeq, sig.icmpSeq)) return;
-      if (sig.icmpId && !range('icmp_id', pkt.icmpId, sig.icmpId)) return;
-      matched('icmp');
+      if (sig.dsize && !range('dsize', pkt.ipLen - hdr, sig.dsize)) return dl;
+      if (sig.psadDsize && !range('psad_dsize', pkt.ipLen - hdr, sig.psadDsize)) return dl;
+      if (sig.window && !range('window', pkt.win, sig.window)) return dl;
+      if (sig.seq && !range('seq', pkt.tcpSeq, sig.seq)) return dl;
+      if (sig.ack && !range('ack', pkt.tcpAck, sig.ack)) return dl;
+      return Math.max(dl, matched('tcp'));
     }
+    if (sig.proto === 'udp') {
+      if (sig.dsize && !range('dsize', pkt.udpLen - UDP_HEADER_LEN, sig.dsize)) return dl;
+      if (sig.psadDsize && !range('psad_dsize', pkt.udpLen - UDP_HEADER_LEN, sig.psadDsize)) return dl;
+      return Math.max(dl, matched('udp'));
+    }
+    if (sig.proto === 'icmp') {
+      const n = pkt.ipLen - IP_HEADER_LEN - ICMP_HEADER_LEN;
+      if (sig.dsize && !range('dsize', n, sig.dsize)) return dl;
+      if (sig.psadDsize && !range('psad_dsize', n, sig.psadDsize)) return dl;
+      if (sig.itype && !range('itype', pkt.itype, sig.itype)) return dl;
+      if (sig.icode && !range('icode', pkt.icode, sig.icode)) return dl;
+      if (sig.icmpSeq && !range('icmp_seq', pkt.icmpSeq, sig.icmpSeq)) return dl;
+      if (sig.icmpId && !range('icmp_id', pkt.icmpId, sig.icmpId)) return dl;
+      return Math.max(dl, matched('icmp'));
+    }
+    return dl;
+  }
+
+  /** psad's %sig_search: protocol -> source key -> destination key -> port groups -> sids, in file order. */
+  private tree(): Map<string, TraceSrc[]> {
+    if (this.traceTree) return this.traceTree;
+    const tree = new Map<string, TraceSrc[]>();
+    for (const sig of this.set.list) {
+      let srcs = tree.get(sig.proto);
+      if (!srcs) { srcs = []; tree.set(sig.proto, srcs); }
+      const ports = sig.proto === 'tcp' || sig.proto === 'udp';
+      for (const s of sig.src) {
+        let ts = srcs.find((x) => x.key === s.key);
+        if (!ts) { ts = { key: s.key, net: s.net, dsts: [] }; srcs.push(ts); }
+        for (const dn of sig.dst) {
+          let td = ts.dsts.find((x) => x.key === dn.key);
+          if (!td) { td = { key: dn.key, net: dn.net, groups: [] }; ts.dsts.push(td); }
+          const type = ports ? (sig.sp.neg ? 2 : 0) + (sig.dp.neg ? 1 : 0) : 0;
+          let g = td.groups.find((x) => x.type === type && (!ports || (x.sp.s === sig.sp.s && x.sp.e === sig.sp.e
+            && x.dp.s === sig.dp.s && x.dp.e === sig.dp.e)));
+          if (!g) { g = { type, sp: sig.sp, dp: sig.dp, sids: [] }; td.groups.push(g); }
+          if (!g.sids.includes(sig.sid)) g.sids.push(sig.sid);
+        }
+      }
+    }
+    // psad walks the port groups by type: norm/norm, norm/neg, neg/norm, neg/neg
+    for (const srcs of tree.values()) for (const ts of srcs) for (const td of ts.dsts) td.groups.sort((a, b) => a.type - b.type);
+    this.traceTree = tree;
+    return tree;
   }
 
   /**
-   * match() with trace lines: every signature the reference would test
-   * against the packet (its protocol's signatures whose addresses and ports
-   * fit, then the ip signatures), in file order. Only called when tracing,
-   * so match() itself stays as fast as without it.
+   * psad 2.4.6's debug lines of match_sigs() for one packet: for its
+   * protocol and then the ip signatures, every group of signatures whose
+   * addresses and ports fit ("[+] match_snort_keywords()", the lines of
+   * each signature, the group's danger level). psad walks them in Perl hash
+   * order, this port in file order.
    */
-  matchTraced(pkt: Packet, t: SigTrace): SigHit[] {
-    const hits = this.match(pkt);
-    const proto = pkt.proto;
-    const ports = proto === 'tcp' || proto === 'udp';
-    const lists = proto === 'ip' ? [this.traceEntries.get('ip')] : [this.traceEntries.get(proto), this.traceEntries.get('ip')];
-    for (const list of lists) {
-      if (!list) continue;
-      for (const e of list) {
-        if (!t.all && e.sig.sid !== t.sid) continue;
-        if (ports && e.sig.proto !== 'ip' && (!portOk(pkt.dp, e.sig.dp) || !portOk(pkt.sp, e.sig.sp))) continue;
-        if (!netContains(e.src, pkt.sAddr!) || !netContains(e.dst, pkt.dAddr!)) continue;
-        this.explain(pkt, e.sig, t);
+  trace(pkt: Packet, t: SigTrace): void {
+    const d = t.debug;
+    const verbose = t.all;
+    if (verbose) d.err('[+] match_sigs()\n');
+    const tree = this.tree();
+    for (const proto of [pkt.proto, 'ip']) {
+      const srcs = tree.get(proto);
+      if (!srcs) continue;
+      const ports = proto === 'tcp' || proto === 'udp';
+      for (const ts of srcs) {
+        const sIn = netContains(ts.net, pkt.sAddr!);
+        if (verbose) d.err(`[+] match_sigs() pkt src: ${pkt.src} within sig src: ${ts.key} ?...${sIn ? 'yes' : 'no'}\n`);
+        if (!sIn) continue;
+        for (const td of ts.dsts) {
+          const dIn = netContains(td.net, pkt.dAddr!);
+          if (verbose) d.err(`[+] match_sigs() pkt dst: ${pkt.dst} within sig dst: ${td.key} ?...${dIn ? 'yes' : 'no'}\n`);
+          if (!dIn) continue;
+          if (verbose) d.err('    Matched sig IP criteria.\n');
+          for (const g of td.groups) {
+            if (ports && (!portOk(pkt.sp, g.sp) || !portOk(pkt.dp, g.dp))) continue;
+            d.err('[+] match_snort_keywords()\n');
+            let dl = 0;
+            for (const sid of g.sids) {
+              const sig = this.set.bySid.get(sid);
+              if (!sig) continue;
+              const x = this.explain(pkt, sig, t);
+              if (x > dl) dl = x;
+            }
+            d.err(`    match_snort_keywords()  return DL: ${dl}\n`);
+          }
+        }
       }
     }
-    return hits;
   }
 
   /** Every signature hit of the packet (a signature listed under two overlapping nets counts twice, as in the reference). */

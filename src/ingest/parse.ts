@@ -4,6 +4,7 @@ import { parseIPv4Number, ipv4Addr, parseIPv6, Net, netContains } from '../net/a
 import { PortSets, matchPort } from '../data/port-list';
 import { detach } from './detach';
 import { fromLogemu } from './ulogd';
+import { DebugTrace } from '../text/debug-trace';
 
 export const PKT_SUCCESS = 0;
 export const PKT_IGNORE = 1;
@@ -36,6 +37,8 @@ export interface ParserOptions {
   restrictNet: Net | null;
   /** text of the current local time, for lines without a syslog timestamp */
   nowText: () => string;
+  /** --debug: psad's parse_NF_pkt_str() trace */
+  debug?: DebugTrace | null;
 }
 
 /** State that the reference keeps across lines. */
@@ -752,13 +755,15 @@ function truthy(s: string): boolean {
 /**
  * Parses one firewall log line into `pkt` (a fresh Packet). Returns
  * PKT_SUCCESS, PKT_IGNORE (filtered) or PKT_ERROR (to the error log).
+ * With opts.debug, psad 2.4.6's parse_NF_pkt_str() debug lines are printed
+ * (`shown`: the line as read, when it is parsed in another form).
  */
-export function parseLine(raw: string, eol: boolean, pkt: Packet, opts: ParserOptions, st: ParserState): ParseResult {
+export function parseLine(raw: string, eol: boolean, pkt: Packet, opts: ParserOptions, st: ParserState, shown?: string): ParseResult {
   if (raw.indexOf('kernel:') < 0 && raw.indexOf('IN=') >= 0) {
     // ulogd2 LOGEMU lines (nft `log group`): read in their kernel-log form
     const k = fromLogemu(raw);
     if (k !== null) {
-      const rv = parseLine(k, eol, pkt, opts, st);
+      const rv = parseLine(k, eol, pkt, opts, st, raw);
       pkt.raw = raw;
       return rv;
     }
@@ -769,6 +774,8 @@ export function parseLine(raw: string, eol: boolean, pkt: Packet, opts: ParserOp
     const i = s.indexOf('IN=');
     if (i < 0 || s.indexOf('OUT=', i + 3) < 0) return PKT_IGNORE;
   }
+  const dbg = opts.debug;
+  if (dbg) dbg.err(`\n${shown ?? raw}${eol ? '\n' : ''}`);
   pkt.raw = raw;
   const pfx = prefixOf(L);
   if (pfx !== null) {
@@ -784,9 +791,17 @@ export function parseLine(raw: string, eol: boolean, pkt: Packet, opts: ParserOp
   chainIntf(L, pkt);
   if (opts.interfaceOnly && pkt.intf !== opts.interfaceOnly) return PKT_IGNORE;
   macs(L, pkt);
-  if (!truthy(pkt.intf) || !pkt.chain) return PKT_ERROR;
+  if (dbg) {
+    if (pkt.srcMac) dbg.err(`[+] src mac addr: ${pkt.srcMac}\n`);
+    if (pkt.dstMac) dbg.err(`[+] dst mac addr: ${pkt.dstMac}\n`);
+  }
+  if (!truthy(pkt.intf) || !pkt.chain) {
+    if (dbg) dbg.err('[-] err packet: could not determine interface and chain.\n');
+    return PKT_ERROR;
+  }
   if (opts.ignoreInterfaces.size && opts.ignoreInterfaces.has(pkt.intf)) return PKT_IGNORE;
   timestampHost(L, pkt, opts);
+  if (dbg) dbg.out(`[+] timestamp: ${pkt.timestamp}\n    syslog hostname: ${pkt.syslogHost}\n`);
 
   if (!opts.noSnortSids && truthy(pkt.logPrefix)) {
     const m = opts.snortSidRe.exec(pkt.logPrefix);
@@ -824,26 +839,45 @@ export function parseLine(raw: string, eol: boolean, pkt: Packet, opts: ParserOp
   else if (protoIs(L, 'UDP')) kind = 'udp';
   else {
     protoNum = protoNumber(L);
-    if (!protoNum) return PKT_ERROR;
+    if (!protoNum) {
+      if (dbg) dbg.err('[-] err packet: unrecognized protocol\n');
+      return PKT_ERROR;
+    }
     kind = 'num';
   }
   if (opts.ignoreProtocols.size && opts.ignoreProtocols.has(kind === 'num' ? protoNum : kind)) return PKT_IGNORE;
+  const family = v6 ? 'IPv6' : 'IPv4';
 
   if (kind === 'tcp') {
-    if (!(v6 ? parseTcp6(L, pkt) : parseTcp4(L, pkt))) return PKT_ERROR;
+    if (!(v6 ? parseTcp6(L, pkt) : parseTcp4(L, pkt))) {
+      if (dbg) dbg.err(`[-] err packet: strange ${family} TCP format\n`);
+      return PKT_ERROR;
+    }
     if (!addrsOk(pkt, v6)) return PKT_ERROR;
-    if (v6 && hasToperaOpts(L)) pkt.isTopera = 1;
+    if (v6 && hasToperaOpts(L)) {
+      pkt.isTopera = 1;
+      if (dbg) dbg.err('    Topera IPv6 scan\n');
+    }
     pkt.proto = 'tcp';
     let flags = stripRes(pkt.flags);
     if (!truthy(flags)) flags = 'NULL';
     pkt.flags = flags;
-    if (!hasSid && opts.ignoreConntrackBugPkts && (flags.includes('ACK') || flags.includes('RST'))) return PKT_IGNORE;
+    if (!hasSid && opts.ignoreConntrackBugPkts && (flags.includes('ACK') || flags.includes('RST'))) {
+      if (dbg) dbg.err('[-] err packet: matched ACK or RST flag.\n');
+      return PKT_IGNORE;
+    }
     const ok = (!flags.includes('WIN') && flags.includes('ACK')) || flags.includes('SYN') || flags.includes('RST')
       || flags.includes('URG') || flags.includes('PSH') || flags.includes('FIN') || flags === 'NULL';
-    if (!ok) return PKT_ERROR;
+    if (!ok) {
+      if (dbg) dbg.err('[-] err packet: bad tcp flags.\n');
+      return PKT_ERROR;
+    }
     pkt.tcpOpts = tcpOptions(L);
     if (truthy(pkt.tcpOpts) && opts.expectTcpOptions) st.foundTcpOptions = true;
-    if (flags === 'SYN' && st.foundTcpOptions && !truthy(pkt.tcpOpts)) pkt.isMasscan = 1;
+    if (flags === 'SYN' && st.foundTcpOptions && !truthy(pkt.tcpOpts)) {
+      pkt.isMasscan = 1;
+      if (dbg) dbg.err('    Masscan SYN scan\n');
+    }
     seqAck(L, pkt);
     const ig = opts.ignorePorts.get('tcp');
     if (ig && matchPort(ig, pkt.dp)) return PKT_IGNORE;
@@ -852,7 +886,10 @@ export function parseLine(raw: string, eol: boolean, pkt: Packet, opts: ParserOp
     }
   } else if (kind === 'udp' || kind === 'udplite') {
     pkt.proto = kind;
-    if (!(v6 ? parseUdp6(L, pkt) : parseUdp4(L, pkt))) return PKT_ERROR;
+    if (!(v6 ? parseUdp6(L, pkt) : parseUdp4(L, pkt))) {
+      if (dbg) dbg.err(`[-] err packet: strange ${family} UDP format\n`);
+      return PKT_ERROR;
+    }
     if (!addrsOk(pkt, v6)) return PKT_ERROR;
     const ig = opts.ignorePorts.get(kind);
     if (ig && matchPort(ig, pkt.dp)) return PKT_IGNORE;
@@ -860,13 +897,13 @@ export function parseLine(raw: string, eol: boolean, pkt: Packet, opts: ParserOp
   } else if (kind === 'icmp' || kind === 'icmp6') {
     pkt.sp = 0;
     pkt.dp = 0;
-    if (v6) {
-      if (!parseIcmp6(L, pkt)) return PKT_ERROR;
-      if (!addrsOk(pkt, v6)) return PKT_ERROR;
-      pkt.proto = 'icmp6';
-    } else {
-      if (!parseIcmp4(L, pkt)) return PKT_ERROR;
-      if (!addrsOk(pkt, v6)) return PKT_ERROR;
+    if (!(v6 ? parseIcmp6(L, pkt) : parseIcmp4(L, pkt))) {
+      if (dbg) dbg.err(`[-] err packet: strange ${family} ICMP format\n`);
+      return PKT_ERROR;
+    }
+    if (!addrsOk(pkt, v6)) return PKT_ERROR;
+    if (v6) pkt.proto = 'icmp6';
+    else {
       pkt.proto = 'icmp';
       if (pkt.itype === 8 || pkt.itype === 0) {
         if (!icmpIdSeq(L, pkt)) return PKT_ERROR;
@@ -874,7 +911,10 @@ export function parseLine(raw: string, eol: boolean, pkt: Packet, opts: ParserOp
     }
     if (opts.dshield) pkt.dshieldStr = `${pkt.src}\t${pkt.itype}\t${pkt.dst}\t${pkt.icode}\t${pkt.proto}`;
   } else {
-    if (!(v6 ? parseOther6(L, pkt) : parseOther4(L, pkt))) return PKT_ERROR;
+    if (!(v6 ? parseOther6(L, pkt) : parseOther4(L, pkt))) {
+      if (dbg) dbg.err(`[-] err packet: strange ${family} format\n`);
+      return PKT_ERROR;
+    }
     if (!addrsOk(pkt, v6)) return PKT_ERROR;
     pkt.proto = protoNum;
   }
@@ -882,6 +922,16 @@ export function parseLine(raw: string, eol: boolean, pkt: Packet, opts: ParserOp
   if (opts.restrictNet) {
     const n = opts.restrictNet;
     if (n.v6 === v6 && !netContains(n, pkt.sAddr!) && !netContains(n, pkt.dAddr!)) return PKT_IGNORE;
+  }
+  // A port above 65535 or an IP protocol number above 255 comes from a damaged line, not from the
+  // kernel: the line goes to the error log (psad 2.4.6 counted it); a line it ignores stays ignored.
+  if (pkt.sp > 65535 || pkt.dp > 65535) {
+    if (dbg) dbg.err(`[-] err packet: strange ${family} ${kind === 'tcp' ? 'TCP' : 'UDP'} format\n`);
+    return PKT_ERROR;
+  }
+  if (kind === 'num' && Number(protoNum) > 255) {
+    if (dbg) dbg.err('[-] err packet: unrecognized protocol\n');
+    return PKT_ERROR;
   }
   return PKT_SUCCESS;
 }

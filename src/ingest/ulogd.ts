@@ -20,7 +20,10 @@ import { ipv6Full, parseIPv6 } from '../net/addr';
 
 const HEADER = /^([A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}) (\S+) /;
 
-/** The kernel-log form of a LOGEMU line, or null when the line is not one. */
+/**
+ * The kernel-log form of a LOGEMU line, or null when the line is not one
+ * (LOGEMU's TOS without 0x, a compressed IPv6 source or a trailing MARK=).
+ */
 export function fromLogemu(line: string): string | null {
   if (line.length > 65536 || line.includes('kernel:')) return null;
   const h = HEADER.exec(line);
@@ -29,6 +32,12 @@ export function fromLogemu(line: string): string | null {
   const inAt = rest.indexOf('IN=');
   // the prefix (if any) and " IN=", then OUT= right after the IN= value
   if (inAt < 0 || (inAt > 0 && rest.charCodeAt(inAt - 1) !== 32) || !/^IN=\S* OUT=/.test(rest.slice(inAt))) return null;
+  // a kernel line whose "kernel:" tag was damaged is not one: it has the kernel's timestamp, TOS=0x..
+  // or a full IPv6 address, and none of LOGEMU's marks (psad reads it as a line without a syslog header)
+  if (/\[\s*\d+\.\d+\s*\]/.test(rest.slice(0, inAt))) return null;
+  const emuTos = / TOS=[0-9A-Fa-f]{2} /.test(rest);
+  const emuV6 = / HOPLIMIT=\d+ FLOWLBL=\d+ /.test(rest) && / SRC=[0-9A-Fa-f:.]*::/.test(rest);
+  if (!emuTos && !emuV6 && !/ MARK=0x[0-9A-Fa-f]+ ?$/.test(rest)) return null;
   rest = rest.replace(/ TOS=([0-9A-Fa-f]{2}) /, ' TOS=0x$1 ');
   // the kernel always writes the reserved bits; psad's flag pattern needs text between WINDOW= and URGP=
   if (!rest.includes(' RES=')) rest = rest.replace(/( PROTO=TCP SPT=\d+ DPT=\d+ (?:SEQ=\d+ ACK=\d+ )?WINDOW=\d+) /, '$1 RES=0x00 ');

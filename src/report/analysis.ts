@@ -145,6 +145,7 @@ export function runAnalysis(cfg: PsadConfig, engine: Engine, popts: ParserOption
   }
   out(`[+] Found ${cands} iptables log messages out of ${lines} total lines.\n`);
   if (cands - 1 > 15000) out('    This may take a while...\n');
+  if (popts.debug) popts.debug.err('[+] check_scan()...\n');
 
   const errLog = opts.noIptErrors ? null : new ErrorLog(cfg.get('FW_ERROR_LOG'));
   const batch = new Batch();

@@ -5,6 +5,7 @@ import { FwsnortSig } from '../data/snort-rules';
 import { ProtocolString } from '../data/protocols';
 import { IcmpType } from '../data/icmp-types';
 import { Net, netContains, parseAddr, ipv6Short } from '../net/addr';
+import { DebugTrace, isLocalTraced } from '../text/debug-trace';
 
 export const PSAD_VERSION = '2.4.6';
 
@@ -29,6 +30,8 @@ export interface ReportContext {
   emailAlerts?: (src: SourceState) => number;
   /** --status-summary: stop after the protocol counters */
   summaryOnly?: boolean;
+  /** --debug: the is_local() lines (and --test-mode's "no") */
+  debug?: DebugTrace | null;
 }
 
 function sigMsgProto(ctx: ReportContext, sid: number): [string, string] | null {
@@ -44,10 +47,12 @@ function sortedByCount<K>(m: ReadonlyMap<K, number>, tie: (a: K, b: K) => number
 }
 
 function isLocal(ctx: ReportContext, ip: string): boolean {
-  const a = parseAddr(ip);
-  if (!a) return false;
-  for (const n of ctx.localNets) if (netContains(n, a)) return true;
-  return false;
+  return isLocalTraced(ctx.debug, ip, () => {
+    const a = parseAddr(ip);
+    if (!a) return false;
+    for (const n of ctx.localNets) if (netContains(n, a)) return true;
+    return false;
+  });
 }
 
 function shortOf(ip: string): string {
