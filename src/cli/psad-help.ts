@@ -10,7 +10,7 @@ Usage: psad [options]      long options may be abbreviated to a unique prefix
                            (--Anal, --Stat) and given with one dash (-Analyze-msgs)
 
 Daemon (no mode option: psad runs as a daemon and starts kmsgsd and psadwatchd):
-      --no-daemon               stay in the foreground (systemd); alerts go to stdout, no mail
+      --no-daemon               stay in the foreground; alerts go to stdout, no mail
       --debug                   foreground with debug output on stderr (also -d, psad 2.1.7)
       --debug-sid <sid>         with --debug: why the signature <sid> does not match a packet
   -v, --verbose                 more --debug output (signature tests, firewall commands);

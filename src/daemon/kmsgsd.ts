@@ -8,7 +8,8 @@
  * line, not per read chunk; SIGHUP takes effect at once; SIGTERM/SIGINT
  * flush the pending lines and remove the pid file; a write error on the
  * data file is retried instead of being fatal; --no-daemon keeps it in the
- * foreground.
+ * foreground; the FIFO gets a 1 MiB buffer (pipe-size.ts) so that a syslog
+ * daemon's burst does not find it full.
  */
 import * as fs from 'fs';
 import * as net from 'net';
