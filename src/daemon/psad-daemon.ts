@@ -1165,6 +1165,8 @@ export class PsadDaemon {
       }
       try {
         const fwLines = lines.length ? await this.checkScan(lines) : 0;
+        // the read position right after the per-IP files it belongs to (a crash between the two re-reads a batch)
+        if (lines.length) this.writeSourceStatus();
         this.postScanProcessing();
         this.checkDelivery(fwLines);
         this.writeSourceStatus();
