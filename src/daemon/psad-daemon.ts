@@ -696,6 +696,9 @@ export class PsadDaemon {
       }
       this.kick();
     };
+    // catch-up ends after 0.5 s without output, also when the command prints nothing at first
+    // (then its first lines are new ones, not a backlog to skip)
+    idleTimer = setTimeout(idle, 500);
     child.stdout!.on('data', (d: Buffer) => {
       const text = this.readBuf + d.toString('latin1');
       const parts = text.split('\n');

@@ -127,18 +127,22 @@ test('systemctl start psad: the unit\'s ExecStart, hardened as the unit says, ma
     const ports = scanLines.map((l) => Number(/ DPT=(\d+) /.exec(l)![1]));
     const range = `${Math.min(...ports)}-${Math.max(...ports)}`;
     const host = scanLines[0].split(/\s+/)[3];
+    // psad's labels, right-aligned in 23 columns
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const field = (label: string, value: string) => new RegExp(`^${esc(`${label}: `.padStart(23))}${value}$`, 'm');
+    const date = '\\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}';
     const want = [
-      new RegExp(`^ {10}Danger level: \\[${dl}\\] \\(out of 5\\)$`, 'm'),
-      new RegExp(`^ {2}Scanned TCP ports: \\[${range}: ${n} packets\\]$`, 'm'),
-      new RegExp(`^ {10}TCP flags: \\[SYN: ${n} packets, Nmap: -sT or -sS\\]$`, 'm'),
-      new RegExp(`^ {7}iptables chain: INPUT \\(prefix "DROP"\\), ${n} packets$`, 'm'),
-      new RegExp(`^ {16}Source: ${lab.scanIp.replace(/\./g, '\\.')}$`, 'm'),
-      new RegExp(`^ {11}Destination: ${lab.fwIp.replace(/\./g, '\\.')}$`, 'm'),
-      /^ {5}Current interval: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} \(start\)\n {23}\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} \(end\)$/m,
-      /^ {3}Overall scan start: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/m,
-      /^ {3}Total email alerts: 1$/m,
-      new RegExp(`^ {3}Complete TCP range: \\[${range}\\]$`, 'm'),
-      new RegExp(`^ {6}Syslog hostname: ${host}$`, 'm'),
+      field('Danger level', esc(`[${dl}] (out of 5)`)),
+      field('Scanned TCP ports', esc(`[${range}: ${n} packets]`)),
+      field('TCP flags', esc(`[SYN: ${n} packets, Nmap: -sT or -sS]`)),
+      field('iptables chain', esc(`INPUT (prefix "DROP"), ${n} packets`)),
+      field('Source', esc(lab.scanIp)),
+      field('Destination', esc(lab.fwIp)),
+      new RegExp(`^ {5}Current interval: ${date} \\(start\\)\\n {23}${date} \\(end\\)$`, 'm'),
+      field('Overall scan start', date),
+      field('Total email alerts', '1'),
+      field('Complete TCP range', esc(`[${range}]`)),
+      field('Syslog hostname', esc(host)),
       /^ {9}Global stats: \n {23}chain: {3}interface: {2}protocol: {2}packets: {2}\n/m,
       new RegExp(`^ {23}INPUT {4}veth0 {7}tcp {8}${n} *$`, 'm'),
     ];
