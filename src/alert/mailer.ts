@@ -29,6 +29,12 @@ export interface MailerOptions {
   from?: string;
   /** where a mail that could not be delivered is saved (RFC 822 file); none: only logged */
   spoolDir?: string;
+  /**
+   * where every mail is written when it is handed over and removed once
+   * delivered (or spooled): what a psad killed meanwhile left there is sent
+   * by the next one (recover()); none: mail lives in memory only
+   */
+  outbox?: string;
   /** waits before the retries of a failed mail (default 10 s, 1 min, 5 min, 15 min, 1 h) */
   retryDelaysMs?: number[];
   /** one delivery attempt may take this long (default 60 s) */
@@ -140,6 +146,8 @@ interface Job {
   attempts: number;
   nextAt: number;
   lastError: string;
+  /** this mail's file in the outbox */
+  outboxFile?: string;
 }
 
 const DEFAULT_RETRIES = [10000, 60000, 300000, 900000, 3600000];
@@ -195,7 +203,65 @@ export class Mailer {
     this.enqueue({ msg, subject: String(msg.subject), attempts: 0, nextAt: 0, lastError: '' });
   }
 
+  private outboxSeq = 0;
+
+  /** Writes a new mail to the outbox (before it is sent, so that a crash does not lose it). */
+  private toOutbox(job: Job): void {
+    const dir = this.o.outbox;
+    if (!dir || job.outboxFile) return;
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const file = path.join(dir, `${Date.now()}-${process.pid}-${String(++this.outboxSeq).padStart(6, '0')}.json`);
+      const m = job.msg;
+      const saved = { msg: { from: m.from, to: m.to, cc: m.cc, bcc: m.bcc, replyTo: m.replyTo, subject: m.subject, text: m.text, headers: m.headers }, legacy: job.legacy, subject: job.subject };
+      fs.writeFileSync(`${file}.tmp`, JSON.stringify(saved), { mode: 0o600 });
+      fs.renameSync(`${file}.tmp`, file);
+      job.outboxFile = file;
+    } catch (e) {
+      this.o.onError(`could not write mail "${job.subject}" to ${dir}: ${(e as Error).message}`);
+    }
+  }
+
+  private doneWith(job: Job): void {
+    if (!job.outboxFile) return;
+    try {
+      fs.unlinkSync(job.outboxFile);
+    } catch {
+      /* already gone */
+    }
+    job.outboxFile = undefined;
+  }
+
+  /**
+   * Sends the mails a previous psad left in the outbox (it was killed before
+   * delivering them), oldest first. Returns how many.
+   */
+  recover(): number {
+    const dir = this.o.outbox;
+    if (!dir) return 0;
+    let names: string[];
+    try {
+      // <epoch ms>-<pid>-<seq>: in name order, oldest first
+      names = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    } catch {
+      return 0;
+    }
+    let n = 0;
+    for (const f of names) {
+      const file = path.join(dir, f);
+      try {
+        const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { msg: Mail.Options; legacy?: Job['legacy']; subject: string };
+        this.enqueue({ msg: saved.msg, legacy: saved.legacy, subject: saved.subject, attempts: 0, nextAt: 0, lastError: '', outboxFile: file });
+        n++;
+      } catch (e) {
+        this.o.onError(`could not read the unsent mail ${file}: ${(e as Error).message}`);
+      }
+    }
+    return n;
+  }
+
   private enqueue(job: Job): void {
+    this.toOutbox(job);
     if (!job.msg.to) {
       job.lastError = 'no valid recipient address';
       void this.spool(job);
@@ -243,7 +309,10 @@ export class Mailer {
     this.attempt(job).then((err) => {
       this.busy = false;
       if (err) this.failed(job, err);
-      else this.delivered++;
+      else {
+        this.delivered++;
+        this.doneWith(job);
+      }
       this.pump();
     });
   }
@@ -324,6 +393,7 @@ export class Mailer {
     const why = job.lastError || 'not delivered';
     const dir = this.o.spoolDir;
     if (!dir) {
+      this.doneWith(job);
       this.o.onError(`mail "${job.subject}" to ${job.msg.to} was not delivered (${why})`);
       return;
     }
@@ -331,6 +401,7 @@ export class Mailer {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const file = path.join(dir, `${Date.now()}-${process.pid}-${++this.spoolSeq}.eml`);
       fs.writeFileSync(file, await buildRaw(job.msg), { mode: 0o600 });
+      this.doneWith(job);
       this.o.onError(`mail "${job.subject}" to ${job.msg.to} was not delivered (${why}); saved as ${file}`);
     } catch (e) {
       this.o.onError(`mail "${job.subject}" to ${job.msg.to} was not delivered (${why}) and could not be saved in ${dir}: ${(e as Error).message}`);
@@ -366,7 +437,7 @@ export class Mailer {
  * SMTP_USER/SMTP_PASSWORD).
  */
 export function mailerOptions(cfg: PsadConfig, o: {
-  enabled: boolean; onError: (msg: string) => void; spoolDir?: string; retryDelaysMs?: number[];
+  enabled: boolean; onError: (msg: string) => void; spoolDir?: string; retryDelaysMs?: number[]; outbox?: string;
 }): MailerOptions {
   return {
     mailCmd: cfg.cmd('mail') ?? '/usr/bin/mail',
@@ -377,5 +448,6 @@ export function mailerOptions(cfg: PsadConfig, o: {
     transport: mailTransportConfig(cfg),
     spoolDir: o.spoolDir,
     retryDelaysMs: o.retryDelaysMs,
+    outbox: o.outbox,
   };
 }

@@ -240,19 +240,37 @@ function limitMail(io: AlertSink, s: AlertSettings, subject: string): void {
   io.lookup({ dns: [], whois: null }, () => io.mail(subject, ''));
 }
 
-function alertPair(engine: Engine, src: SourceState, srcIp: string, dstIp: string, pair: PairState, bp: BatchPair,
-  totDsts: number, dl: number, protocols: string[], s: AlertSettings, d: AlertData, st: AlertState, io: AlertSink): void {
-  const srcDir = `${s.psadDir}/${srcIp}`;
+/** The complete TCP and UDP port ranges of a pair as psad prints them ('' for none). */
+function absRanges(pair: PairState): { tcpAbs: string; udpAbs: string } {
+  const tcpRec = pair.protos.get('tcp');
+  const udpRec = pair.protos.get('udp');
+  return {
+    tcpAbs: tcpRec && tcpRec.absSp !== undefined ? range(tcpRec.absSp, tcpRec.absEp!) : '',
+    udpAbs: udpRec && udpRec.absSp ? range(udpRec.absSp, udpRec.absEp!) : '',
+  };
+}
+
+/**
+ * The per-IP files that hold a pair's scan state (danger_level, os_guess,
+ * p0f_guess, <dst>_start_time, <dst>_packet_ctr), as an alert writes them.
+ */
+export function writePairFiles(psadDir: string, src: SourceState, dstIp: string, pair: PairState, dl: number,
+  protocols: string[], io: Pick<AlertSink, 'mkdir' | 'writeFile'>): void {
+  const srcDir = `${psadDir}/${src.ip}`;
   io.mkdir(srcDir);
   io.writeFile(`${srcDir}/danger_level`, `${dl}\n`);
   if (src.posf && src.posf.guess !== undefined) io.writeFile(`${srcDir}/os_guess`, `${src.posf.guess}\n`);
   if (src.p0f) io.writeFile(`${srcDir}/p0f_guess`, [...src.p0f].map((o) => `${o}\n`).join(''));
   io.writeFile(`${srcDir}/${dstIp}_start_time`, `${pair.sTime}\n`);
+  const { tcpAbs, udpAbs } = absRanges(pair);
+  io.writeFile(`${srcDir}/${dstIp}_packet_ctr`, packetCtrText(pair, protocols, tcpAbs, udpAbs));
+}
 
-  const tcpRec = pair.protos.get('tcp');
-  const udpRec = pair.protos.get('udp');
-  const tcpAbs = tcpRec && tcpRec.absSp !== undefined ? range(tcpRec.absSp, tcpRec.absEp!) : '';
-  const udpAbs = udpRec && udpRec.absSp ? range(udpRec.absSp, udpRec.absEp!) : '';
+function alertPair(engine: Engine, src: SourceState, srcIp: string, dstIp: string, pair: PairState, bp: BatchPair,
+  totDsts: number, dl: number, protocols: string[], s: AlertSettings, d: AlertData, st: AlertState, io: AlertSink): void {
+  const srcDir = `${s.psadDir}/${srcIp}`;
+  writePairFiles(s.psadDir, src, dstIp, pair, dl, protocols, io);
+  const { tcpAbs, udpAbs } = absRanges(pair);
   const btcp = bp.protos.get('tcp');
   const budp = bp.protos.get('udp');
   const bicmp = bp.protos.get('icmp');
@@ -269,8 +287,6 @@ function alertPair(engine: Engine, src: SourceState, srcIp: string, dstIp: strin
     if (p === 'tcp' || p === 'udp' || p === 'udplite' || p === 'icmp' || p === 'icmp6') continue;
     if (pair.protos.has(p)) otherPkts += r.pkts;
   }
-
-  io.writeFile(`${srcDir}/${dstIp}_packet_ctr`, packetCtrText(pair, protocols, tcpAbs, udpAbs));
 
   let whoisWhich = 'source IP';
   let whoisReq: LookupRequest['whois'] = null;

@@ -14,7 +14,7 @@ export const PSAD_OPTION_GROUPS: OptionGroup[] = [
   {
     title: 'Daemon (no mode option: psad runs as a daemon and starts kmsgsd and psadwatchd):',
     options: [
-      f('no-daemon', 'stay in the foreground (systemd); alerts go to stdout, no mail'),
+      f('no-daemon', 'stay in the foreground; alerts go to stdout, no mail'),
       f('debug', "psad 2.4.6's debug lines (stderr, some on stdout); the daemon\nstays in the foreground (also -d, psad 2.1.7)", { aliases: ['d'] }),
       i('debug-sid', 'sid', 'with --debug: why the signature <sid> does not match a packet'),
       f('verbose', 'more --debug output (signature tests, firewall commands);\nwith -S: the chains holding each blocked address', { short: 'v' }),

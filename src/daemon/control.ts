@@ -6,6 +6,7 @@ import { ctime } from '../cli/ctime';
 import { renderReport, ReportContext } from '../report/status-report';
 import { runningPid, pidAlive } from './pidfile';
 import { importScanData, StatusFilePaths } from './status-files';
+import { readSourceStatus, sourceStatusFile, sourceStatusLines } from './source-status';
 import { Syslog, syslogPriority } from '../alert/syslog';
 
 export type Out = (text: string) => void;
@@ -72,7 +73,11 @@ export async function killDaemons(cfg: PsadConfig, out: Out): Promise<number> {
     psadPid = pid;
     const file = pidFile(cfg, name);
     if (!fs.existsSync(file) && !pid) out(`[-] psad: pid file ${file} does not exist for ${name} on ${cfg.get('HOSTNAME')}\n`);
-    else if (!pid) out(`[-] psad: ${name} is not running on ${cfg.get('HOSTNAME')}\n`);
+    else if (!pid) {
+      out(`[-] psad: ${name} is not running on ${cfg.get('HOSTNAME')}\n`);
+      // the pid file of a psad that died: after -K the next start is the administrator's own, not a resume
+      fs.rmSync(file, { force: true });
+    }
   }
   // a psad stopped while it was starting may have started kmsgsd or psadwatchd
   // after their pid files were read above: once psad is gone, stop those too
@@ -208,7 +213,11 @@ function statusPsad(cfg: PsadConfig, out: Out, o: StatusOptions): void {
     cmdline = '';
   }
   out(`    Command line arguments: ${cmdline || '[none specified]'}\n`);
-  out(`    Alert email address(es): ${cfg.get('EMAIL_ADDRESSES')}\n\n`);
+  out(`    Alert email address(es): ${cfg.get('EMAIL_ADDRESSES')}\n`);
+  // what psad reads and whether lines arrive (psad-node; written by the daemon every interval)
+  const src = readSourceStatus(sourceStatusFile(cfg));
+  if (src) out(sourceStatusLines(src).join(''));
+  out('\n');
   const engine = o.engine;
   const extras = importScanData(cfg.get('PSAD_DIR'), o.paths, engine, {
     emailLimitPerDst: cfg.get('ENABLE_EMAIL_LIMIT_PER_DST') === 'Y',

@@ -19,14 +19,15 @@ export function isDaemonChild(): boolean {
  * (a new session, no controlling terminal, stdin/stdout/stderr on /dev/null)
  * and waits until the copy has written its pid file, so that an init system
  * reading the pid file right after the parent exits finds it (psad 2.4.6's
- * parent exits before the child writes it). Returns the child's exit status
+ * parent exits before the child writes it). `extraEnv` is what the
+ * foreground process found out for the copy (an unclean exit). Returns the child's exit status
  * if it died first, else 0; the caller exits with it.
  */
-export async function daemonize(pidFile: string, timeoutMs = 30000): Promise<number> {
+export async function daemonize(pidFile: string, timeoutMs = 30000, extraEnv: Record<string, string> = {}): Promise<number> {
   const child = spawn(process.execPath, process.argv.slice(1), {
     detached: true,
     stdio: 'ignore',
-    env: { ...process.env, [CHILD_ENV]: '1' },
+    env: { ...process.env, ...extraEnv, [CHILD_ENV]: '1' },
   });
   let exited: number | null = null;
   child.on('exit', (code, sig) => {

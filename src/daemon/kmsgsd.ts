@@ -8,7 +8,8 @@
  * line, not per read chunk; SIGHUP takes effect at once; SIGTERM/SIGINT
  * flush the pending lines and remove the pid file; a write error on the
  * data file is retried instead of being fatal; --no-daemon keeps it in the
- * foreground.
+ * foreground; the FIFO gets a 1 MiB buffer (pipe-size.ts) so that a syslog
+ * daemon's burst does not find it full.
  */
 import * as fs from 'fs';
 import * as net from 'net';
@@ -22,6 +23,7 @@ import { Syslog, syslogPriority } from '../alert/syslog';
 import { PSAD_VERSION } from '../report/status-report';
 import { daemonize, isDaemonChild } from './daemonize';
 import { pidAlive, readPid, removeOwnPidFile, writePidFile } from './pidfile';
+import { enlargePipe } from './pipe-size';
 
 export const DEFAULT_CONFIG = '/etc/psad/psad.conf';
 
@@ -391,6 +393,7 @@ class Kmsgsd {
     ensureFifo(this.fifoPath);
     this.attachFifo(openFifo(this.fifoPath));
     if (!this.openData()) throw new PsadError(`Could not open ${this.dataPath} for writing.`);
+    this.enlargeFifo();
     writePidFile(this.pidFile);
     process.on('SIGHUP', () => this.hup());
     process.on('SIGTERM', () => void this.stop('SIGTERM'));
@@ -400,6 +403,26 @@ class Kmsgsd {
   private log(msg: string): void {
     this.syslog.log(msg);
   }
+
+  /**
+   * A FIFO buffer as large as the system allows (1 MiB): a syslog daemon
+   * writing with rsyslog's `|FIFO` action (ompipe) drops every line that
+   * finds the buffer full and then suspends the action; its start-up replay
+   * of the kernel log fills the default 64 KiB before any reader gets to
+   * run. The buffer lasts while kmsgsd (or the syslog daemon) keeps the
+   * FIFO open, so it is set again whenever kmsgsd opens a FIFO.
+   */
+  private enlargeFifo(): void {
+    const r = enlargePipe(this.fifoPath);
+    if ('error' in r) {
+      this.log(`could not enlarge the buffer of ${this.fifoPath} (${r.error}); a syslog daemon writing it with "|${this.fifoPath}" may drop lines in bursts`);
+    } else if (r.size !== this.fifoBufferSize) {
+      this.fifoBufferSize = r.size;
+      this.log(`reading ${this.fifoPath} (buffer ${r.size} bytes), writing ${this.dataPath}`);
+    }
+  }
+
+  private fifoBufferSize = 0;
 
   // --- the FIFO
 
@@ -629,6 +652,7 @@ class Kmsgsd {
     this.closeFifo();
     this.fifoPath = fifoPath;
     this.attachFifo(h);
+    this.enlargeFifo();
   }
 
   async stop(sig: string): Promise<void> {
@@ -665,10 +689,15 @@ export async function main(argv: string[]): Promise<void> {
     pidFileVar: 'KMSGSD_PID_FILE',
     dump: kmsgsdDump,
     prepare: (cfg) => {
-      // errors reach the terminal before the process goes to the background
+      // errors reach the terminal before the process goes to the background; the FIFO is not
+      // opened here: a reader that comes and goes would make a waiting syslog writer fail (EPIPE)
       const fifo = cfg.get('PSAD_FIFO_FILE');
       ensureFifo(fifo);
-      fs.closeSync(openFifo(fifo).fd);
+      try {
+        fs.accessSync(fifo, fs.constants.R_OK | fs.constants.W_OK);
+      } catch (e) {
+        throw new PsadError(`Could not open ${fifo} for reading: ${errorText(e)}`);
+      }
     },
   });
   if (!started) return;

@@ -17,15 +17,22 @@ import { ExtScriptRunner } from '../alert/ext-script';
 import { DShield } from '../alert/dshield';
 import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags, DataTables } from '../cli/runtime';
 import { DebugTrace } from '../text/debug-trace';
+import { ctime } from '../cli/ctime';
 import { alertData, resolverOptions } from '../cli/alert-io';
 import { PSAD_VERSION } from '../report/status-report';
 import { writePidFile, runningPid, removeOwnPidFile } from './pidfile';
 import { daemonize, isDaemonChild } from './daemonize';
 import { StatusFilePaths, writeCounters, writeTopFiles, dshieldCounterText, importScanData, isSourceDirName } from './status-files';
 import { listeningPorts } from './local-info';
-import { feedsFifo, rsyslogFiles } from './syslog-conf';
+import { feedsFifo, fifoConfLine, rsyslogFiles } from './syslog-conf';
 import { Resolver } from './resolver';
 import { dumpScanState } from '../engine/scan-dump';
+import { FileTail, TailPosition } from '../ingest/file-tail';
+import { SourceStatus, sourceStatusFile, writeSourceStatus } from './source-status';
+import { DeliveryCheck, KernelLog } from './delivery-check';
+import { UncleanExit, findUncleanExit, handedOverExit, resumeAlertState, resumeEnv } from './crash-resume';
+import { keepScanFilesCurrent } from './scan-state-files';
+import { compileFilter, filterSpecFromConfig } from './kmsgsd';
 import { AutoResponse } from '../respond/auto-response';
 import { ControlSocket } from '../respond/control-socket';
 import { responseEnv } from '../respond/env';
@@ -111,10 +118,19 @@ export class PsadDaemon {
   mailer!: Mailer;
   resolver!: Resolver;
   private dataFile = '';
-  private fd = -1;
-  private pos = 0;
-  private inode = 0;
-  private partial = '';
+  /** the data file (every mode but the read command) */
+  private tail: FileTail | null = null;
+  /** what psad reads and how that goes (PSAD_RUN_DIR/psad.source, psad -S) */
+  private source!: SourceStatus;
+  /** do the kernel's firewall messages reach the source? */
+  private deliveryCheck!: DeliveryCheck;
+  private kernelLog: KernelLog | null = null;
+  /** set when this psad resumes after an unclean exit of the previous one */
+  private resume: UncleanExit | null = null;
+  /** the per-IP files the alerts of this interval wrote */
+  private readonly batchWritten = new Set<string>();
+  /** e-mail counter files and the value last written to them */
+  private readonly emailCtrFiles = new Map<string, number>();
   private hupFlag = false;
   private usr1Flag = false;
   private stopping = false;
@@ -195,8 +211,10 @@ export class PsadDaemon {
     else this.syslog = new Syslog(syslogOpts);
     const mailOpts = mailerOptions(cfg, {
       enabled: !f.testMode && !/no.?e?mail/i.test(methods),
-      onError: (m: string) => this.log(m),
+      onError: (m: string) => this.log(this.mailHint(m)),
       spoolDir: path.join(cfg.get('PSAD_ERR_DIR'), 'undelivered_mail'),
+      // only the process that runs the loop keeps an outbox: it sends what a killed psad left there
+      outbox: isDaemonChild() || f.noDaemon || f.debug ? path.join(cfg.get('PSAD_ERR_DIR'), 'outgoing_mail') : undefined,
     });
     if (this.mailer) this.mailer.reconfigure(mailOpts);
     else this.mailer = new Mailer(mailOpts);
@@ -207,6 +225,23 @@ export class PsadDaemon {
     else this.resolver = new Resolver(resOpts);
     this.initAlerts(cfg);
     this.initResponse(cfg, tables);
+  }
+
+  private mailHinted = false;
+
+  /**
+   * A failed sendmail under psad.service's NoNewPrivileges: the MTA's
+   * sendmail cannot change user there; say what to do (once).
+   */
+  private mailHint(msg: string): string {
+    if (this.mailHinted || !/could not send mail .*Sendmail exited/.test(msg)) return msg;
+    let nnp = false;
+    try {
+      nnp = /^NoNewPrivs:\s+1$/m.test(fs.readFileSync('/proc/self/status', 'latin1'));
+    } catch { /* no /proc */ }
+    if (!nnp) return msg;
+    this.mailHinted = true;
+    return `${msg} (psad runs with NoNewPrivileges, as psad.service starts it: the mail system's sendmail cannot change user; set SMTP_HOST 127.0.0.1 to deliver over SMTP)`;
   }
 
   /** ENABLE_AUTO_IDS: (re)builds the automated response; a bad IPT_AUTO_CHAIN throws (HUP keeps the old one). */
@@ -264,7 +299,15 @@ export class PsadDaemon {
   /** psad's setup(): directories, the FIFO, the data file, counter files, syslog config. */
   private setup(firstTime: boolean): void {
     const c = this.cfg;
-    for (const k of ['PSAD_DIR', 'PSAD_RUN_DIR', 'PSAD_FIFO_DIR', 'PSAD_CONF_DIR', 'CONF_ARCHIVE_DIR', 'PSAD_ERR_DIR']) mkdirp(c.get(k));
+    for (const k of ['PSAD_DIR', 'PSAD_RUN_DIR', 'PSAD_FIFO_DIR', 'PSAD_CONF_DIR', 'CONF_ARCHIVE_DIR', 'PSAD_ERR_DIR']) {
+      try {
+        mkdirp(c.get(k));
+      } catch (e) {
+        // e.g. CONF_ARCHIVE_DIR under the systemd unit's read-only /etc: the daemon does not need it
+        if (k === 'PSAD_CONF_DIR' || k === 'CONF_ARCHIVE_DIR') this.log(`could not create ${k} ${c.get(k)}: ${(e as Error).message}`);
+        else throw e;
+      }
+    }
     const fifo = c.get('PSAD_FIFO_FILE');
     if (!isFifo(fifo)) {
       mkdirp(path.dirname(fifo));
@@ -272,32 +315,30 @@ export class PsadDaemon {
     }
     if (!firstTime) return;
     this.dataFile = this.selectDataFile();
-    let restartKmsgsd = false;
-    if (c.get('TRUNCATE_FWDATA') === 'Y' && c.get('ENABLE_SYSLOG_FILE') !== 'Y' && !this.flags.messagesFile) {
-      mkdirp(path.dirname(this.dataFile));
-      truncate(this.dataFile);
-      restartKmsgsd = true;
-    } else if (!fs.existsSync(this.dataFile)) {
-      mkdirp(path.dirname(this.dataFile));
-      truncate(this.dataFile);
-    }
-    if (restartKmsgsd) {
-      const pid = runningPid(c.get('KMSGSD_PID_FILE'));
-      if (pid) {
-        this.log('restarting kmsgsd since TRUNCATE_FWDATA is enabled');
-        try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+    // FW_DATA_FILE is psad's own (kmsgsd writes it); the syslog daemon's and ulogd's files are
+    // theirs: psad does not create them (psad 2.4.6 did, and then watched an empty file forever)
+    const own = this.dataFileVar() === 'FW_DATA_FILE';
+    if (c.get('TRUNCATE_FWDATA') === 'Y' && c.get('ENABLE_SYSLOG_FILE') !== 'Y' && !this.flags.messagesFile && !this.resume) {
+      // kmsgsd appends, so it goes on writing at the new end: it is not restarted (psad 2.4.6 restarted
+      // it, and the FIFO had no reader meanwhile); after an unclean exit nothing is emptied
+      if (own || fs.existsSync(this.dataFile)) {
+        mkdirp(path.dirname(this.dataFile));
+        truncate(this.dataFile);
       }
+    } else if (own && !fs.existsSync(this.dataFile)) {
+      mkdirp(path.dirname(this.dataFile));
+      truncate(this.dataFile);
     }
     const sock = c.get('AUTO_IPT_SOCK');
     if (fs.existsSync(sock)) fs.rmSync(sock, { force: true });
-    if (c.get('IMPORT_OLD_SCANS') === 'N') {
+    if (c.get('IMPORT_OLD_SCANS') === 'N' && !this.resume) {
       const p = this.paths();
       for (const f of [p.packetCounter, p.prefixCounter, p.dshieldCounter, p.topSigs, p.topPorts, p.topAttackers]) truncate(f);
     }
     if (c.get('ENABLE_SYSLOG_FILE') !== 'Y') {
       try { fs.chmodSync(this.dataFile, 0o600); } catch { /* fine */ }
     }
-    if (fs.existsSync(c.get('FW_ERROR_LOG'))) fs.chmodSync(c.get('FW_ERROR_LOG'), 0o600);
+    try { fs.chmodSync(c.get('FW_ERROR_LOG'), 0o600); } catch { /* not there yet */ }
     if (c.get('ENABLE_SYSLOG_FILE') !== 'Y' && !/ulog/i.test(c.get('SYSLOG_DAEMON'))) this.configureSyslogDaemon();
   }
 
@@ -316,7 +357,18 @@ export class PsadDaemon {
       return;
     }
     const text = fs.readFileSync(file, 'latin1');
-    if (!fs.existsSync(`${file}.orig`)) fs.copyFileSync(file, `${file}.orig`);
+    // under the hardened systemd unit /etc is read-only: say what to add instead of failing
+    const write = (what: string, fn: () => void): boolean => {
+      try {
+        fn();
+        return true;
+      } catch (e) {
+        this.sourceLog(`could not ${what} ${file} (${(e as Error).message}); make ${daemon} write kern.info messages to ${fifo} yourself`);
+        return false;
+      }
+    };
+    const orig = () => { if (!fs.existsSync(`${file}.orig`)) fs.copyFileSync(file, `${file}.orig`); };
+    try { orig(); } catch { /* reported when the file itself has to change */ }
     const hup = (name: string) => {
       for (const pid of pidsByName(name)) {
         try { process.kill(pid, 'SIGHUP'); } catch { /* gone */ }
@@ -325,10 +377,13 @@ export class PsadDaemon {
     if (daemon === 'syslog-ng') {
       const lines = text.split('\n').filter((l) => !/^\s*#/.test(l));
       if (lines.some((l) => l.includes(fifo) || /psadfifo/.test(l))) return;
-      fs.appendFileSync(file, `\nsource psadsrc { unix-stream("/dev/log"); internal(); pipe("/proc/kmsg"); };\n`
-        + 'filter f_psad { facility(kern) and match("IN=") and match("OUT="); };\n'
-        + `destination psadpipe { pipe("${fifo}"); };\n`
-        + 'log { source(psadsrc); filter(f_psad); destination(psadpipe); };\n');
+      if (!write('change', () => {
+        orig();
+        fs.appendFileSync(file, `\nsource psadsrc { unix-stream("/dev/log"); internal(); pipe("/proc/kmsg"); };\n`
+          + 'filter f_psad { facility(kern) and match("IN=") and match("OUT="); };\n'
+          + `destination psadpipe { pipe("${fifo}"); };\n`
+          + 'log { source(psadsrc); filter(f_psad); destination(psadpipe); };\n');
+      })) return;
       this.log(`reconfiguring syslog-ng to write kern.info messages to ${fifo}`);
       hup('syslog-ng');
       return;
@@ -340,10 +395,18 @@ export class PsadDaemon {
     if (feedsFifo(text, fifo)) return;
     if (daemon === 'rsyslogd' && rsyslogFiles(file).slice(1).some((f) => feedsFifo(readable(f), fifo))) return;
     const kept = text.split('\n').filter((l) => !/psadfifo/i.test(l)).join('\n');
-    fs.writeFileSync(file, `${kept}\n### Send kern.info messages to psadfifo for analysis by kmsgsd\nkern.info\t\t|${fifo}\n`);
+    const line = fifoConfLine(daemon, fifo);
+    if (!write('change', () => {
+      orig();
+      fs.writeFileSync(file, `${kept}\n### Send kern.info messages to psadfifo for analysis by kmsgsd\n${line}\n`);
+    })) return;
     this.log(`reconfiguring ${daemon} to write kern.info messages to ${fifo}`);
-    // psad 2.4.6 HUPs syslogd even when the daemon is rsyslogd (R12)
-    hup(daemon === 'rsyslogd' ? 'rsyslogd' : 'syslogd');
+    if (daemon === 'rsyslogd') {
+      // a HUP does not make rsyslog re-read its configuration (psad 2.4.6 HUPs syslogd, R12)
+      this.sourceLog(`added "${line.replace(/\t+/, ' ')}" to ${file}: restart rsyslogd to make it write the FIFO`);
+      return;
+    }
+    hup('syslogd');
   }
 
   /** Starts kmsgsd or psadwatchd as `<cmd> -c <config> [-O <overrides>]` and waits for it to daemonize. */
@@ -376,6 +439,10 @@ export class PsadDaemon {
   private previousRun(): void {
     const c = this.cfg;
     const dir = c.get('PSAD_DIR');
+    if (this.resume) {
+      this.resumeScans();
+      return;
+    }
     if (c.get('IMPORT_OLD_SCANS') === 'Y') {
       const x = importScanData(dir, this.paths(), this.engine, {
         emailLimitPerDst: c.get('ENABLE_EMAIL_LIMIT_PER_DST') === 'Y', dshield: c.get('ENABLE_DSHIELD_ALERTS') === 'Y',
@@ -414,82 +481,211 @@ export class PsadDaemon {
     }
   }
 
-  /** Opens the data file at its end (existing content is not analysed). */
-  private openDataFile(atEnd: boolean): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
-    this.fd = -1;
-    this.partial = '';
+  /** The variable that names the data file, for messages. */
+  private dataFileVar(): string {
+    const c = this.cfg;
+    if (this.flags.messagesFile) return '--messages-file';
+    if (/ulog/i.test(c.get('SYSLOG_DAEMON'))) return 'ULOG_DATA_FILE';
+    if (c.get('ENABLE_SYSLOG_FILE') === 'Y') return 'IPT_SYSLOG_FILE';
+    return 'FW_DATA_FILE';
+  }
+
+  /** Who writes the source, for messages and -S ('' for the system logger's own file). */
+  private sourceVia(): string {
+    const c = this.cfg;
+    if (this.readCmdMode || this.dataFileVar() !== 'FW_DATA_FILE') return '';
+    return `kmsgsd from PSAD_FIFO_FILE ${c.get('PSAD_FIFO_FILE')}`;
+  }
+
+  /** A fresh source status (at start and when the source changes on HUP). */
+  private newSourceStatus(): SourceStatus {
+    const cmd = this.readCmdMode;
+    // the kernel-log check goes on across a change of source (HUP)
+    const k = this.source ? { kernel: this.source.kernel, kernelMessages: this.source.kernelMessages, stalledSince: this.source.stalledSince }
+      : { kernel: '', kernelMessages: -1, stalledSince: 0 };
+    return {
+      variable: cmd ? 'FW_MSG_READ_CMD' : this.dataFileVar(),
+      path: cmd ? this.readCmdArgv().join(' ') : this.dataFile,
+      via: this.sourceVia(),
+      state: cmd ? 'running' : 'reading',
+      detail: '',
+      since: Math.floor(Date.now() / 1000),
+      read: 0, parsed: 0, ignored: 0, rejected: 0, lastLine: 0, inode: 0, offset: 0,
+      ...k,
+    };
+  }
+
+  /** Messages about the source: syslog, and stderr when psad runs in the foreground. */
+  private sourceLog(msg: string): void {
+    this.log(msg);
+    if (!isDaemonChild() && !this.flags.debug) process.stderr.write(`[-] ${msg}\n`);
+  }
+
+  /**
+   * Opens the data file: at its end (existing content is not analysed), or,
+   * resuming after an unclean exit, where the previous psad stopped.
+   */
+  private openDataFile(at: 'end' | TailPosition): void {
+    this.tail?.close();
+    this.tail = new FileTail(this.dataFile, this.dataFileVar(), (m) => this.sourceLog(m));
+    this.tail.open(at);
+    this.source = this.newSourceStatus();
+    this.updateSourceState();
+    const via = this.source.via ? `, written by ${this.source.via}` : '';
+    if (this.tail.state !== 'reading') return;
+    if (at === 'end') {
+      this.log(`reading firewall messages from ${this.source.variable} ${this.dataFile}${via}`);
+    } else {
+      const p = this.tail.position();
+      const from = p.offset === at.offset && p.inode === at.inode ? `where the previous psad stopped (byte ${p.offset})` : 'its start (it was replaced meanwhile)';
+      this.log(`reading firewall messages from ${this.source.variable} ${this.dataFile}${via}, from ${from}`);
+    }
+  }
+
+  private updateSourceState(): void {
+    const t = this.tail;
+    if (!t || !this.source) return;
+    this.source.state = t.state;
+    this.source.detail = t.problem;
+    const p = t.position();
+    this.source.inode = p.inode;
+    this.source.offset = p.offset;
+  }
+
+  /**
+   * After an unclean exit: the scan table, danger levels, e-mail counters
+   * and counters from the files the dead psad wrote every interval
+   * (whatever IMPORT_OLD_SCANS says; see crash-resume.ts).
+   */
+  private resumeScans(): void {
+    const c = this.cfg;
+    const r = this.resume!;
+    const x = importScanData(c.get('PSAD_DIR'), this.paths(), this.engine, {
+      emailLimitPerDst: c.get('ENABLE_EMAIL_LIMIT_PER_DST') === 'Y', dshield: c.get('ENABLE_DSHIELD_ALERTS') === 'Y',
+      resume: { keepSignatures: c.get('SHOW_ALL_SIGNATURES') === 'Y' },
+    });
+    for (const [p, n] of x.prefixes) this.pstate.prefixCounts.set(p, n);
+    this.dshieldEmails = x.dshieldEmails;
+    this.dshieldPackets = x.dshieldPackets;
+    resumeAlertState(c, this.engine, this.alertState);
+    for (const s of this.engine.sources.values()) {
+      if (s.emailCtr) this.emailCtrFiles.set(`${c.get('PSAD_DIR')}/${s.ip}/email_ctr`, s.emailCtr);
+      for (const [d, n] of s.dstEmailCtr) if (n) this.emailCtrFiles.set(`${c.get('PSAD_DIR')}/${s.ip}/${d}_email_ctr`, n);
+    }
+    let n = 0;
+    for (const s of this.engine.sources.values()) if (s.dl !== undefined) n++;
+    const since = r.started ? ` started ${ctime(new Date(r.started * 1000))}` : '';
+    this.log(`psad (pid ${r.pid}${since}) did not exit cleanly: resuming with ${n} scanning IP addresses from ${c.get('PSAD_DIR')}`);
+  }
+
+  /** Resuming: where the dead psad stopped reading, when it read the same file. */
+  private resumePosition(): 'end' | TailPosition {
+    const prev = this.resume?.source;
+    if (!prev || prev.variable !== this.dataFileVar() || prev.path !== this.dataFile || !prev.inode) return 'end';
+    return { inode: prev.inode, offset: prev.offset };
+  }
+
+  /** The kernel-log cross-check (delivery-check.ts); not on a log server, whose lines come from other hosts. */
+  private startKernelCheck(): void {
+    this.deliveryCheck = new DeliveryCheck(10 + 2 * this.checkInterval);
+    this.kernelLog?.close();
+    this.kernelLog = null;
+    if (this.flags.logServer) {
+      this.source.kernel = 'off (--log-server: the firewall lines come from other hosts)';
+      return;
+    }
+    // the FIFO path (kmsgsd) and journalctl get every kernel firewall message; a syslog file may
+    // hold only the part an administrator routes to it, so there a missing message proves nothing
+    if (!this.readCmdMode && this.dataFileVar() !== 'FW_DATA_FILE') {
+      this.source.kernel = `off (${this.dataFileVar()} may hold only part of the kernel log)`;
+      return;
+    }
+    const k = new KernelLog(compileFilter(filterSpecFromConfig(this.cfg)));
+    if (k.open()) {
+      this.kernelLog = k;
+      this.source.kernel = 'on';
+      this.source.kernelMessages = 0;
+    } else {
+      this.source.kernel = `unavailable (${k.problem})`;
+      this.log(`cannot read the kernel log to check that its firewall messages reach psad: ${k.problem}`);
+    }
+  }
+
+  /**
+   * After reading the source: firewall messages the kernel logged that have
+   * not reached psad after the grace time are reported once (syslog, stderr
+   * in the foreground, an error mail), and again when lines arrive.
+   */
+  private pollKernel(): void {
+    const k = this.kernelLog;
+    if (!k || !this.deliveryCheck) return;
+    this.deliveryCheck.kernel(k.poll(), Math.floor(Date.now() / 1000));
+    if (!k.available) {
+      this.source.kernel = `unavailable (${k.problem})`;
+      this.source.kernelMessages = -1;
+      this.log(`stopped reading the kernel log: ${k.problem}`);
+      this.kernelLog = null;
+      return;
+    }
+    this.source.kernelMessages = this.deliveryCheck.kernelTotal;
+  }
+
+  private checkDelivery(fwLines: number): void {
+    const d = this.deliveryCheck;
+    if (!d) return;
+    const now = Math.floor(Date.now() / 1000);
+    const c = this.cfg;
+    const where = `${this.source.variable} ${this.source.path}${this.source.via ? ` (written by ${this.source.via})` : ''}`;
+    if (d.delivered(fwLines, now) === 'resumed') {
+      this.log(`firewall messages reach psad again through ${where}`);
+    }
+    if (!this.kernelLog) return;
+    if (d.check(now) === 'stalled') {
+      const since = ctime(new Date(d.stalledSince * 1000));
+      const hint = this.source.via
+        ? `is the syslog daemon writing kern.info to ${c.get('PSAD_FIFO_FILE')}, and is kmsgsd running?`
+        : this.readCmdMode ? 'does the command still print the kernel log?' : 'does the syslog daemon still write the kernel log to this file?';
+      const msg = `the kernel logged ${d.undelivered} firewall message(s) since ${since} but none reached ${where}: ${hint}`;
+      this.sourceLog(msg);
+      this.mailer.send(`${c.get('MAIL_ERROR_PREFIX')} firewall messages do not reach psad on ${c.get('HOSTNAME')}`, `${msg}\n`);
+    }
+    this.source.stalledSince = d.stalledSince;
+  }
+
+  private writeSourceStatus(): void {
+    if (!this.source) return;
     try {
-      this.fd = fs.openSync(this.dataFile, 'r');
-      const st = fs.fstatSync(this.fd);
-      this.inode = st.ino;
-      this.pos = atEnd ? st.size : 0;
+      writeSourceStatus(sourceStatusFile(this.cfg), this.source);
     } catch (e) {
-      this.log(`could not open ${this.dataFile}: ${(e as Error).message}`);
-      this.fd = -1;
-      this.pos = 0;
-      this.inode = 0;
+      const msg = `could not write ${sourceStatusFile(this.cfg)}: ${(e as Error).message}`;
+      if (msg !== this.lastWriteError) this.log(msg);
+      this.lastWriteError = msg;
     }
   }
 
   /** Reads everything new in the data file; a partial last line waits for its end. */
   private readNew(lines: string[]): void {
-    if (this.fd < 0) {
-      if (fs.existsSync(this.dataFile)) this.openDataFile(false);
-      if (this.fd < 0) return;
-    }
-    const drain = () => {
-      const buf = Buffer.allocUnsafe(1 << 20);
-      for (;;) {
-        let n = 0;
-        try {
-          n = fs.readSync(this.fd, buf, 0, buf.length, this.pos);
-        } catch (e) {
-          this.log(`could not read ${this.dataFile}: ${(e as Error).message}`);
-          return;
-        }
-        if (n <= 0) return;
-        this.pos += n;
-        const text = this.partial + buf.toString('latin1', 0, n);
-        const parts = text.split('\n');
-        this.partial = parts.pop()!;
-        for (const p of parts) lines.push(p);
-        if (this.partial.length > 4 << 20) {
-          // a line without end this long is not a log line: keep it as one
-          lines.push(this.partial);
-          this.partial = '';
-        }
-      }
-    };
-    let st: fs.Stats | null = null;
-    try {
-      st = fs.statSync(this.dataFile);
-    } catch {
-      st = null;
-    }
-    if (st && st.ino === this.inode && st.size < this.pos) {
-      // truncated in place: read the new content from the start
-      this.pos = 0;
-      this.partial = '';
-    }
-    drain();
-    if (st && st.ino !== this.inode) {
-      // rotated: finish the old file, then read the new one from its start (psad 2.4.6 skipped both, R11)
-      this.log(`iptables syslog file ${this.dataFile} shrank or was rotated, so re-opening`);
-      if (this.partial) {
-        lines.push(this.partial);
-        this.partial = '';
-      }
-      this.openDataFile(false);
-      drain();
-    }
+    this.tail?.read(lines);
+    this.updateSourceState();
   }
 
   /** FW_MSG_READ_CMD (journalctl -f -k): lines from the command's output, restarted when it exits. */
-  private startReadCmd(): void {
+  private readCmdArgv(): string[] {
     const c = this.cfg;
     const argv = [c.get('FW_MSG_READ_CMD')];
     if (c.get('USE_FW_MSG_READ_CMD_ARGS') === 'Y') argv.push(...c.get('FW_MSG_READ_CMD_ARGS').split(/\s+/).filter((x) => x));
+    return argv;
+  }
+
+  private startReadCmd(): void {
+    const c = this.cfg;
+    const argv = this.readCmdArgv();
+    if (!this.source || this.source.variable !== 'FW_MSG_READ_CMD') {
+      this.source = this.newSourceStatus();
+      this.log(`reading firewall messages from FW_MSG_READ_CMD ${argv.join(' ')}`);
+    }
+    this.source.state = 'running';
+    this.source.detail = '';
     this.readCatchUp = true;
     this.readBuf = '';
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -504,6 +700,9 @@ export class PsadDaemon {
       }
       this.kick();
     };
+    // catch-up ends after 0.5 s without output, also when the command prints nothing at first
+    // (then its first lines are new ones, not a backlog to skip)
+    idleTimer = setTimeout(idle, 500);
     child.stdout!.on('data', (d: Buffer) => {
       const text = this.readBuf + d.toString('latin1');
       const parts = text.split('\n');
@@ -514,11 +713,15 @@ export class PsadDaemon {
       const min = c.num('FW_MSG_READ_MIN_PKTS');
       if (!this.readCatchUp && min > 0 && this.readLines.length >= min) this.kick();
     });
-    child.on('error', (e) => this.log(`firewall logs read command '${argv.join(' ')}' failed: ${e.message}`));
+    child.on('error', (e) => {
+      this.source.detail = e.message;
+      this.sourceLog(`firewall logs read command '${argv.join(' ')}' failed: ${e.message}`);
+    });
     child.on('exit', () => {
       if (idleTimer) clearTimeout(idleTimer);
       this.readChild = null;
       if (this.stopping) return;
+      this.source.state = 'restarting';
       this.log(`firewall logs read command '${argv.join(' ')}' is not running, restarting`);
       setTimeout(() => { if (!this.stopping) this.startReadCmd(); }, 1000);
     });
@@ -547,7 +750,10 @@ export class PsadDaemon {
     };
     return {
       mkdir: (dir) => guard(dir, () => mkdirp(dir)),
-      writeFile: (file, text) => guard(file, () => fs.writeFileSync(file, Buffer.from(text, 'latin1'), { mode: 0o600 })),
+      writeFile: (file, text) => {
+        daemon.batchWritten.add(file);
+        guard(file, () => fs.writeFileSync(file, Buffer.from(text, 'latin1'), { mode: 0o600 }));
+      },
       syslog: (m) => daemon.syslog.log(m),
       stdout: (t) => { process.stdout.write(Buffer.from(t, 'latin1')); },
       mail: (subject, body) => daemon.mailer.send(subject, body),
@@ -594,7 +800,8 @@ export class PsadDaemon {
   }
 
   /** One batch: parse, detect, assign levels, alerts. */
-  private async checkScan(lines: string[]): Promise<void> {
+  /** One batch; returns the number of firewall lines (IN= and OUT=) among `lines`. */
+  private async checkScan(lines: string[]): Promise<number> {
     this.flags.debugTrace?.err('[+] check_scan()...\n');
     const batch = new Batch();
     const errors: string[] = [];
@@ -602,14 +809,27 @@ export class PsadDaemon {
     const ds = this.dshield;
     ds?.startBatch(new Date());
     if (this.intervalCtr % 10 === 0 && !this.flags.noNetstat) this.localPorts = listeningPorts();
+    const src = this.source;
+    src.read += lines.length;
+    src.lastLine = now;
+    let fwLines = 0;
     for (const line of lines) {
       const pkt = new Packet();
       const rv = parseLine(line, true, pkt, this.popts, this.pstate);
       if (rv === PKT_ERROR) {
+        src.rejected++;
+        fwLines++;
         errors.push(line);
         continue;
       }
-      if (rv === PKT_IGNORE) continue;
+      if (rv === PKT_IGNORE) {
+        src.ignored++;
+        const i = line.indexOf('IN=');
+        if (i >= 0 && line.indexOf('OUT=', i) >= 0) fwLines++;
+        continue;
+      }
+      src.parsed++;
+      fwLines++;
       if (ds) {
         // a DShield line for every packet the engine counts (psad adds it where the pair's counters grow)
         const before = this.engine.sources.get(pkt.src)?.pairs.get(pkt.dst)?.absnum ?? 0;
@@ -637,9 +857,15 @@ export class PsadDaemon {
       noRdns: f.noRdns, noWhois: f.noWhois, noPassiveOs: f.runtime.noPassiveOs,
     });
     settings.debug = f.debugTrace;
-    scanLogr(this.engine, batch, settings, alertData(this.tables, this.engine, this.localPorts), this.alertState, this.sink());
+    this.batchWritten.clear();
+    const sink = this.sink();
+    scanLogr(this.engine, batch, settings, alertData(this.tables, this.engine, this.localPorts), this.alertState, sink);
+    // the files a restarted psad resumes from, also for the pairs no alert wrote
+    keepScanFilesCurrent(this.engine, batch, c.get('PSAD_DIR'), this.batchWritten, c.get('ENABLE_EMAIL_LIMIT_PER_DST') === 'Y',
+      this.emailCtrFiles, sink);
     respond();
     if (batch.scanIpPairsMaxHit) this.log('scan IP pairs threshold reached');
+    return fwLines;
   }
 
   private postScanProcessing(): void {
@@ -749,8 +975,7 @@ export class PsadDaemon {
     if (c.get('ENABLE_SYSLOG_FILE') !== 'Y' && !this.flags.messagesFile) {
       try {
         truncate(this.dataFile);
-        this.pos = 0;
-        this.partial = '';
+        this.tail?.rewind();
       } catch { /* keep going */ }
     }
     if (this.diskFailures > c.num('DISK_MAX_RM_RETRIES')) {
@@ -790,7 +1015,8 @@ export class PsadDaemon {
     const newFile = this.selectDataFile();
     if (!this.readCmdMode && newFile !== this.dataFile) {
       this.dataFile = newFile;
-      this.openDataFile(true);
+      this.openDataFile('end');
+      this.startKernelCheck();
     }
   }
 
@@ -826,6 +1052,8 @@ export class PsadDaemon {
     await this.mailer?.idle(5000);
     await this.syslog?.flush();
     const c = this.cfg;
+    // a clean stop: the next start is a fresh one (a pid file left behind means a crash, crash-resume.ts)
+    if (runningPid(c.get('PSAD_PID_FILE')) === process.pid) fs.rmSync(sourceStatusFile(c), { force: true });
     removeOwnPidFile(c.get('PSAD_PID_FILE'));
     if (this.readCmdMode) {
       const f = c.get('PSAD_FW_READ_PID_FILE');
@@ -858,14 +1086,27 @@ export class PsadDaemon {
         await this.syslog.flush();
         throw new PsadError(msg);
       }
+      this.resume = findUncleanExit(cfg);
       this.startupFwCheck();
       this.setup(true);
       if (!f.noDaemon && !f.debug) {
+        // what the background process will say in syslog, said where the administrator sees it
+        if (!this.readCmdMode) {
+          try {
+            fs.accessSync(this.dataFile, fs.constants.R_OK);
+          } catch (e) {
+            const err = e as NodeJS.ErrnoException;
+            process.stderr.write(err.code === 'ENOENT'
+              ? `[-] ${this.dataFileVar()} ${this.dataFile} does not exist; psad does not create it and reads it when it appears\n`
+              : `[-] ${this.dataFileVar()} ${this.dataFile} cannot be read (${err.message}); psad reads it when it can\n`);
+          }
+        }
         mkdirp(path.dirname(pidFile));
-        return daemonize(pidFile);
+        return daemonize(pidFile, 30000, resumeEnv(this.resume));
       }
     } else {
       this.init(cfg);
+      this.resume = handedOverExit(cfg);
       this.setup(false);
       this.dataFile = this.selectDataFile();
     }
@@ -895,7 +1136,8 @@ export class PsadDaemon {
       this.log(`could not write status files: ${(e as Error).message}`);
     }
     if (this.response) {
-      this.response.startup();
+      // resuming: the block rules stay in place (FLUSH_IPT_AT_INIT is for a fresh start)
+      this.response.startup({ keepRules: !!this.resume });
       this.control = new ControlSocket(c.get('AUTO_IPT_SOCK'), (m) => this.log(m), () => this.kick());
       try {
         await this.control.listen();
@@ -905,7 +1147,11 @@ export class PsadDaemon {
       }
     }
     if (this.readCmdMode) this.startReadCmd();
-    else this.openDataFile(true);
+    else this.openDataFile(this.resumePosition());
+    this.startKernelCheck();
+    this.writeSourceStatus();
+    const unsent = this.mailer.recover();
+    if (unsent) this.log(`sending ${unsent} mail(s) that a previous psad had not delivered when it stopped`);
     for (;;) {
       if (this.stopping) return 0;
       if (this.hupFlag) {
@@ -916,6 +1162,8 @@ export class PsadDaemon {
         this.usr1Flag = false;
         this.dumpScanHash();
       }
+      // the kernel's own count first: a line it logged before this read may be among the lines read
+      this.pollKernel();
       let lines: string[] = [];
       if (this.readCmdMode) {
         if (!this.readCatchUp) {
@@ -926,9 +1174,13 @@ export class PsadDaemon {
         this.readNew(lines);
       }
       try {
-        if (lines.length) await this.checkScan(lines);
+        const fwLines = lines.length ? await this.checkScan(lines) : 0;
+        // the read position right after the per-IP files it belongs to (a crash between the two re-reads a batch)
+        if (lines.length) this.writeSourceStatus();
         this.postScanProcessing();
         this.flags.debugTrace?.err(`[+] MAIN: number of new packets: ${lines.length}\n`);
+        this.checkDelivery(fwLines);
+        this.writeSourceStatus();
       } catch (e) {
         // psad 2.4.6 records such errors in psad.warn/psad.die; detection goes on
         const msg = `${(e as Error).stack ?? e}`;

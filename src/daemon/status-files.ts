@@ -137,6 +137,14 @@ export function isSourceDirName(name: string): boolean {
 export interface ImportOptions {
   emailLimitPerDst: boolean;
   dshield: boolean;
+  /**
+   * Resuming after an unclean exit (not -S, not IMPORT_OLD_SCANS): every
+   * packet counter line is read (psad 2.4.6 skips interfaces such as
+   * `veth-a` or `eth0.100`), each pair's protocols are counted once, and
+   * signature matches are taken over only when the daemon keeps them
+   * between alerts (SHOW_ALL_SIGNATURES Y; otherwise an alert empties them).
+   */
+  resume?: { keepSignatures: boolean };
 }
 
 export interface ImportedExtras {
@@ -212,13 +220,31 @@ export function importScanData(psadDir: string, paths: StatusFilePaths, engine: 
         else src.emailCtr = 0;
         pair.alerted = 0;
       }
+      const protosSeen = new Set<string>();
       for (const line of readLines(path.join(dir, `${dst}_packet_ctr`)) ?? []) {
         let m: RegExpExecArray | null;
         let chain = '';
         let intf = '';
         let proto = '';
         let pkts = 0;
-        if ((m = /^(\w+)_(\w+)_icmp:\s+(\d+)/.exec(line))) {
+        if (o.resume) {
+          // <CHAIN>_<interface>_<proto>:  <n>[ [<range>]]; the interface may hold any character but blanks
+          m = /^([A-Za-z0-9]+)_(\S+)_(\w+):\s+(\d+)(?:\s+\[(\S+)\])?/.exec(line);
+          if (!m) continue;
+          [chain, intf, proto, pkts] = [m[1], m[2], m[3], Number(m[4])];
+          const r = m[5] ? /(\d+)-(\d+)/.exec(m[5]) ?? /(\d+)/.exec(m[5]) : null;
+          if (r && (proto === 'tcp' || proto === 'udp' || proto === 'udplite')) {
+            const rec = pair.proto(proto);
+            rec.absSp = Number(r[1]);
+            rec.absEp = Number(r[2] ?? r[1]);
+          }
+          if (!protosSeen.has(proto)) {
+            protosSeen.add(proto);
+            pair.proto(proto);
+            pair.totProtocols++;
+          }
+          pair.totProtocolsSet = true;
+        } else if ((m = /^(\w+)_(\w+)_icmp:\s+(\d+)/.exec(line))) {
           [chain, intf, proto, pkts] = [m[1], m[2], 'icmp', Number(m[3])];
         } else if ((m = /^(\w+)_(\w+)_(tcp|udp):\s+(\d+)\s+\[(\S+)\]/.exec(line))) {
           [chain, intf, proto, pkts] = [m[1], m[2], m[3], Number(m[4])];
@@ -238,11 +264,12 @@ export function importScanData(psadDir: string, paths: StatusFilePaths, engine: 
         if (!byProto) { byProto = new Map(); byIntf.set(intf, byProto); }
         byProto.set(proto, (byProto.get(proto) ?? 0) + pkts);
         pair.absnum = (pair.absnum ?? 0) + pkts;
-        pair.totProtocols++;
+        if (!o.resume) pair.totProtocols++;
       }
       const st = readLines(path.join(dir, `${dst}_start_time`));
       if (st) pair.sTime = Number((st[0] ?? '').trim());
-      for (const line of readLines(path.join(dir, `${dst}_signatures`)) ?? []) {
+      const sigLines = o.resume && !o.resume.keepSignatures ? [] : readLines(path.join(dir, `${dst}_signatures`)) ?? [];
+      for (const line of sigLines) {
         const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+"(.*?)"\s+(\w+)\s+(\w+)\s+(\d+)\s+"(.*?)"\s+(\d+)\s+(\d+)/.exec(line);
         if (!m) continue;
         const rec = pair.proto(m[6]);

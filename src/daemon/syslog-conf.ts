@@ -38,3 +38,17 @@ export function rsyslogFiles(file: string): string[] {
   } catch { /* no rsyslog.d */ }
   return out;
 }
+
+/**
+ * The line psad adds to a syslog configuration that does not write the FIFO
+ * yet. rsyslog gets an `omfile` action with a queue of its own: it writes
+ * the FIFO at the reader's pace and keeps the lines while no reader is
+ * there (kmsgsd restarting), where the `|FIFO` form (ompipe) drops them
+ * whenever the FIFO's 64 KiB are full. syslogd gets psad 2.4.6's pipe line.
+ */
+export function fifoConfLine(daemon: string, fifo: string): string {
+  if (daemon === 'rsyslogd') {
+    return `kern.info\t\taction(type="omfile" file="${fifo}" template="RSYSLOG_TraditionalFileFormat" queue.type="LinkedList" queue.size="100000")`;
+  }
+  return `kern.info\t\t|${fifo}`;
+}

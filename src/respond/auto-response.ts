@@ -250,13 +250,16 @@ export class AutoResponse {
    * Daemon start-up: FLUSH_IPT_AT_INIT empties psad's chains, then every
    * recorded block that has not expired is put back with its original time
    * (psad 2.4.6 truncates the record first, so no block survives a restart,
-   * R1), and hosts.deny blocks are tracked again (R5).
+   * R1), and hosts.deny blocks are tracked again (R5). After an unclean exit
+   * (`keepRules`) nothing is flushed: the rules in the kernel are found
+   * again and kept.
    */
-  startup(): void {
+  startup(o: { keepRules?: boolean } = {}): void {
     const c = this.cfg;
     const now = this.env.now();
     const warn = (m: string) => this.env.log(m);
-    if (c.get('FLUSH_IPT_AT_INIT') === 'Y' && this.env.backend) this.flushFirewall(false);
+    // keepRules: psad resumes after an unclean exit, its blocks stay in place without a gap
+    if (c.get('FLUSH_IPT_AT_INIT') === 'Y' && this.env.backend && !o.keepRules) this.flushFirewall(false);
     const dl = c.num('AUTO_IDS_DANGER_LEVEL');
     if (this.env.backend && c.get('IPTABLES_BLOCK_METHOD') === 'Y') {
       const records = readRecordFile(c.get('AUTO_BLOCK_IPT_FILE'), now, warn);

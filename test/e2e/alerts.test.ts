@@ -3,11 +3,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawn, spawnSync, ChildProcess } from 'child_process';
-import { simpleParser, ParsedMail } from 'mailparser';
 import { ROOT, PSAD_BIN, tmpDir } from '../helpers/paths';
 import { NetLab, PrivateRsyslog, rootSkipReason, waitFor } from '../helpers/netlab';
 import { REFERENCE_PSAD, referenceInstalled } from '../helpers/reference';
 import { mailStandIn, normalizeAlertBody, standInMails } from '../helpers/mail-compare';
+import { CONF, LAB_SERVERS, Procs, startReady, receivedMails as received, mailCount, settled } from '../helpers/daemon-lab';
 
 /**
  * Alerts as a user receives them: psad running in a firewall namespace with
@@ -22,47 +22,7 @@ import { mailStandIn, normalizeAlertBody, standInMails } from '../helpers/mail-c
  * limits counted at the SMTP server.
  */
 
-const CONF = path.join(ROOT, 'etc', 'psad.conf');
-const LAB_SERVERS = path.join(ROOT, 'dist', 'test', 'helpers', 'lab-servers.js');
 const skip = rootSkipReason(['ip', 'iptables', 'nmap', 'rsyslogd', 'flock', 'dnsmasq']);
-
-class Procs {
-  private list: ChildProcess[] = [];
-  add(c: ChildProcess): ChildProcess {
-    this.list.push(c);
-    return c;
-  }
-  async stopAll(): Promise<void> {
-    for (const c of this.list.reverse()) {
-      if (c.exitCode !== null || c.signalCode !== null) continue;
-      try { process.kill(c.pid!, 'SIGCONT'); } catch { /* gone */ }
-      const done = new Promise((r) => c.once('exit', r));
-      c.kill('SIGTERM');
-      await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
-      if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    }
-    this.list = [];
-  }
-}
-
-/** Starts `cmd` (in namespace `ns` unless null) and waits for "ready" on its stdout. */
-async function startReady(procs: Procs, ns: string | null, args: string[]): Promise<ChildProcess> {
-  const argv = ns ? ['ip', 'netns', 'exec', ns, ...args] : args;
-  const c = procs.add(spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] }));
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const t = setTimeout(() => reject(new Error(`${args.join(' ')}: not ready`)), 15000);
-    c.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('ready')) {
-        clearTimeout(t);
-        resolve();
-      }
-    });
-    c.once('exit', (code) => { clearTimeout(t); reject(new Error(`${args.join(' ')} exited (${code})`)); });
-  });
-  return c;
-}
 
 const b64 = (s: string | Buffer) => Buffer.from(s as string, typeof s === 'string' ? 'latin1' : undefined).toString('base64');
 
@@ -70,40 +30,6 @@ function startPsad(procs: Procs, ns: string | null, ovr: string, errFile: string
   const args = [process.execPath, PSAD_BIN, '-c', CONF, '-O', ovr, '--debug', '--no-fwcheck'];
   const argv = ns ? ['ip', 'netns', 'exec', ns, ...args] : args;
   return procs.add(spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', fs.openSync(errFile, 'w')] }));
-}
-
-interface Received {
-  raw: Buffer;
-  mail: ParsedMail;
-  to: string[];
-}
-
-async function received(dir: string): Promise<Received[]> {
-  if (!fs.existsSync(dir)) return [];
-  const out: Received[] = [];
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.eml')).sort()) {
-    const raw = fs.readFileSync(path.join(dir, f));
-    const env = JSON.parse(fs.readFileSync(path.join(dir, f.replace(/\.eml$/, '.json')), 'utf8')) as { to: string[] };
-    out.push({ raw, mail: await simpleParser(raw), to: env.to });
-  }
-  return out;
-}
-
-const mailCount = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith('.eml')).length : 0);
-
-/** Waits until the file stops growing for `quietMs`. */
-async function settled(file: string, quietMs = 1500, maxMs = 30000): Promise<void> {
-  let last = -1;
-  let since = Date.now();
-  const end = Date.now() + maxMs;
-  while (Date.now() < end) {
-    const n = fs.existsSync(file) ? fs.statSync(file).size : 0;
-    if (n !== last) {
-      last = n;
-      since = Date.now();
-    } else if (Date.now() - since >= quietMs) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** /etc/netns/<ns>/resolv.conf (bind-mounted over /etc/resolv.conf by `ip netns exec`); the returned function removes it. */

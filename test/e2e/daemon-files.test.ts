@@ -7,6 +7,7 @@ import { ROOT, tmpDir } from '../helpers/paths';
 import { runPsad } from '../helpers/run';
 import { rootSkipReason, waitFor, PrivateRsyslog } from '../helpers/netlab';
 import { readPid, pidAlive } from '../../src/daemon/pidfile';
+import { feedsFifo } from '../../src/daemon/syslog-conf';
 
 /**
  * The daemon with its data sources as real processes and files: log
@@ -93,7 +94,7 @@ test('ENABLE_SYSLOG_FILE N: psad adds the FIFO to rsyslog.conf only when no file
   } finally {
     a.stop();
   }
-  // nothing writes the FIFO: psad adds the pipe line, as psad 2.4.6 does
+  // nothing writes the FIFO: psad adds a line (an omfile action: psad 2.4.6's pipe line drops lines) and says rsyslog must restart
   const b = start('rsconf-b', ['ENABLE_SYSLOG_FILE N;', 'SYSLOG_DAEMON rsyslogd;'], {
     rsyslog: (fifo, dir) => {
       fifoPath = fifo;
@@ -104,7 +105,8 @@ test('ENABLE_SYSLOG_FILE N: psad adds the FIFO to rsyslog.conf only when no file
     await waitFor('psad and kmsgsd running', () => pidAlive(b.pid('psad')) && pidAlive(b.pid('kmsgsd')));
     const text = fs.readFileSync(path.join(b.dir, 'rsyslog.conf'), 'latin1');
     assert.ok(text.startsWith(mainText.trimEnd()), text);
-    assert.match(text, new RegExp(`^kern\\.info\\t+\\|${fifoPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    assert.match(text, new RegExp(`^kern\\.info\\t+action\\(type="omfile" file="${fifoPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" `, 'm'));
+    assert.equal(feedsFifo(text, fifoPath), true, 'the next start finds it');
   } finally {
     b.stop();
   }
