@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { ROOT, tmpDir } from '../helpers/paths';
+import { fifoConfLine } from '../../src/daemon/syslog-conf';
 
 /**
  * npm run install-system / uninstall-system into a staged root (DESTDIR)
@@ -145,7 +146,9 @@ test('install-system beside Debian\'s psad in a staged root: diverted, kept, res
     assert.match(r.stdout + r.stderr, /considering log \/var\/log\/psad\/fwdata/);
   }
   const rs = `${stage}/etc/rsyslog.d/psad.conf.disabled`;
-  assert.match(fs.readFileSync(rs, 'utf8'), /^kern\.info action\(type="omfile" file="\/var\/lib\/psad\/psadfifo"\)$/m);
+  // the snippet is the line psad itself would add to rsyslog.conf
+  const snippet = fs.readFileSync(rs, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+  assert.deepEqual(snippet, [fifoConfLine('rsyslogd', '/var/lib/psad/psadfifo').replace(/\t+/, ' ')]);
   if (have('rsyslogd')) {
     const main = path.join(path.dirname(stage), 'rsyslog.conf');
     fs.writeFileSync(main, `$IncludeConfig ${rs}\n`);
