@@ -3,14 +3,18 @@
 # real nmap, hping3 and scapy traffic through iptables/ip6tables LOG rules in
 # network namespaces, written by a private rsyslogd.
 #
-#   sudo scripts/capture-golden.sh [CASE...]     (default: every case with a capture.sh)
+#   sudo scripts/capture-golden.sh [--dry-run] [CASE...]   (default: every case with a capture.sh)
+#
+# --dry-run sends each case's traffic without LOG rules and writes nothing:
+# a check of the capture scripts that leaves the kernel log alone (no lock).
 #
 # The lab: a firewall namespace (192.0.2.1, 2001:db8:14::1 on its veth; a
-# dummy "lan" interface 203.0.113.254/24 behind it, so traffic to 203.0.113.x
+# "lan" interface (a veth pair inside it) with 203.0.113.254/24, so traffic to 203.0.113.x
 # crosses its FORWARD chain) and a scanner namespace (198.51.100.7 and
 # 2001:db8:14::7; default routes through the firewall). The firewall logs and
 # drops as psad advises (INPUT and FORWARD: LOG --log-prefix "DROP "
-# --log-ip-options --log-tcp-options --log-tcp-sequence, then DROP), and logs
+# --log-ip-options --log-tcp-options, then DROP; for 192.0.2.2 and
+# 2001:db8:14::2 also --log-tcp-sequence), and logs
 # in raw PREROUTING what the kernel would drop before INPUT (packets to
 # 192.0.2.99 or 216.80.99.202: source routes, a source equal to the
 # destination, TTL 0). Documentation addresses only, so no machine that runs
@@ -20,7 +24,8 @@
 #   scan CMD...        run CMD in the scanner namespace
 #   nmap_scan ARGS...  nmap -n -Pn -T4 --max-retries 0 (scanner namespace)
 #   craft <<'PY'       a scapy program (scapy.all imported, conf.verb=0) in the scanner namespace
-#   FW4 FW6 SCAN4 SCAN6 LAN EARLY4 IFACE
+#   FW4 FW6 SCAN4 SCAN6 LAN EARLY4 IFACE, and SEQ4 SEQ6 (firewall addresses whose
+#   LOG rule adds --log-tcp-sequence)
 # The lines between the case's start and end markers become input.log, with
 # two changes that keep the golden outputs independent of the date and of the
 # machine: the syslog time stamps are moved to Jan 1 (the first line at
@@ -44,6 +49,8 @@ for cmd in ip iptables ip6tables nmap hping3 rsyslogd flock /usr/bin/python3; do
 done
 /usr/bin/python3 -c 'import scapy.all' 2>/dev/null || { echo "$0: python3-scapy not installed" >&2; exit 1; }
 
+DRY=
+if [[ ${1:-} == --dry-run ]]; then DRY=1; shift; fi
 if (($#)); then CASES=("$@"); else
   CASES=()
   for f in "$GOLDEN"/*/capture.sh; do CASES+=("$(basename "$(dirname "$f")")"); done
@@ -53,8 +60,9 @@ for c in "${CASES[@]}"; do
 done
 
 # one kernel-log reader at a time, machine-wide
-exec 9>>/tmp/psad-netns.lock
-flock -w 900 9 || { echo "$0: could not take /tmp/psad-netns.lock" >&2; exit 1; }
+[[ -n $DRY ]] || exec 9>>/tmp/psad-netns.lock
+[[ -n $DRY ]] ||
+flock -w "${PSAD_LOCK_WAIT:-900}" 9 || { echo "$0: could not take /tmp/psad-netns.lock" >&2; exit 1; }
 
 FW=psad14g-fw-$$
 SCAN=psad14g-sc-$$
@@ -88,9 +96,9 @@ scan() { ip netns exec "$SCAN" "$@"; }
 nmap_scan() { scan nmap -n -Pn -T4 --max-retries 0 --min-rate 500 "$@" >"$TMP/nmap.out" 2>&1 || { cat "$TMP/nmap.out" >&2; return 1; }; }
 craft() {
   { echo 'from scapy.all import *'; echo 'conf.verb = 0'; cat; } >"$TMP/craft.py"
-  scan env FW4="$FW4" FW6="$FW6" SCAN4="$SCAN4" SCAN6="$SCAN6" LAN="$LAN" EARLY4="$EARLY4" IFACE="$IFACE" /usr/bin/python3 "$TMP/craft.py"
+  scan env FW4="$FW4" FW6="$FW6" SEQ4="$SEQ4" SEQ6="$SEQ6" SCAN4="$SCAN4" SCAN6="$SCAN6" LAN="$LAN" EARLY4="$EARLY4" IFACE="$IFACE" /usr/bin/python3 "$TMP/craft.py"
 }
-FW4=192.0.2.1 FW6=2001:db8:14::1 SCAN4=198.51.100.7 SCAN6=2001:db8:14::7 LAN=203.0.113 EARLY4=192.0.2.99 IFACE=vethscan
+FW4=192.0.2.1 FW6=2001:db8:14::1 SEQ4=192.0.2.2 SEQ6=2001:db8:14::2 SCAN4=198.51.100.7 SCAN6=2001:db8:14::7 LAN=203.0.113 EARLY4=192.0.2.99 IFACE=vethscan
 
 # --- network -----------------------------------------------------------------
 ip netns add "$FW"; NS_FW=1
@@ -99,8 +107,12 @@ ip link add vethfw netns "$FW" type veth peer name vethscan netns "$SCAN"
 fw ip link set lo up
 scan ip link set lo up
 fw ip addr add "$FW4/24" dev vethfw
+fw ip addr add "$EARLY4/24" dev vethfw
+fw ip addr add "$SEQ4/24" dev vethfw
 fw ip -6 addr add "$FW6/64" dev vethfw nodad
-fw ip link add lan type dummy
+fw ip -6 addr add "$SEQ6/64" dev vethfw nodad
+fw ip link add lan type veth peer name lanpeer
+fw ip link set lanpeer up
 fw ip addr add "$LAN.254/24" dev lan
 fw ip link set lan up
 fw ip link set vethfw up
@@ -116,7 +128,11 @@ for k in net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.defau
 done
 
 # --- firewall (inside the firewall namespace only) -------------------------------
-LOG=(-j LOG --log-prefix "DROP " --log-ip-options --log-tcp-options --log-tcp-sequence)
+LOG=(-j LOG --log-prefix "DROP " --log-ip-options --log-tcp-options)
+[[ -z $DRY ]] || LOG=(-j DROP)
+# the second addresses log TCP sequence numbers too (signatures test them)
+SEQLOG=("${LOG[@]}")
+[[ -n $DRY ]] || SEQLOG+=(--log-tcp-sequence)
 for d in "$EARLY4" 216.80.99.202; do
   fw iptables -t raw -A PREROUTING -d "$d" "${LOG[@]}"
   fw iptables -t raw -A PREROUTING -d "$d" -j DROP
@@ -128,11 +144,21 @@ for ipt in iptables ip6tables; do
     # neighbour discovery (router/neighbour solicitation/advertisement, code 0)
     for t in 133 134 135 136; do fw ip6tables -A INPUT -p ipv6-icmp --icmpv6-type "$t/0" -j ACCEPT; done
   fi
+  if [[ $ipt == iptables ]]; then fw iptables -A INPUT -d "$SEQ4" "${SEQLOG[@]}"; else fw ip6tables -A INPUT -d "$SEQ6" "${SEQLOG[@]}"; fi
+  fw "$ipt" -A INPUT -j DROP -d "$([[ $ipt == iptables ]] && echo "$SEQ4" || echo "$SEQ6")"
   fw "$ipt" -A INPUT "${LOG[@]}"
   fw "$ipt" -A INPUT -j DROP
   fw "$ipt" -A FORWARD "${LOG[@]}"
   fw "$ipt" -A FORWARD -j DROP
 done
+
+if [[ -n $DRY ]]; then
+  for c in "${CASES[@]}"; do
+    say "$c (dry run)"
+    ( cd "$GOLDEN/$c" && set -euo pipefail && . ./capture.sh ) || { say "$c: its capture.sh failed"; exit 1; }
+  done
+  exit 0
+fi
 
 # --- kernel log --------------------------------------------------------------------
 OLD_NFLOG=$(cat "$NFLOG")
@@ -161,12 +187,17 @@ echo "<6>$MARK ready" >/dev/kmsg
 wait_mark "$MARK ready"
 
 # --- cases -----------------------------------------------------------------------
+FAILED=()
 for c in "${CASES[@]}"; do
   say "$c"
   echo "<6>$MARK $c start" >/dev/kmsg
   wait_mark "$MARK $c start"
-  # the case's traffic (a subshell: a case cannot change the lab)
-  ( cd "$GOLDEN/$c" && set -euo pipefail && . ./capture.sh )
+  # the case's traffic (a subshell: a case cannot change the lab); a failing case is reported, the others go on
+  if ! ( cd "$GOLDEN/$c" && set -euo pipefail && . ./capture.sh ); then
+    say "$c: its capture.sh failed, input.log not written"
+    FAILED+=("$c")
+    continue
+  fi
   sleep 1
   echo "<6>$MARK $c end" >/dev/kmsg
   wait_mark "$MARK $c end"
@@ -184,3 +215,7 @@ for l in lines:
 ' >"$GOLDEN/$c/input.log"
   say "$c: $(wc -l <"$GOLDEN/$c/input.log") lines"
 done
+if ((${#FAILED[@]})); then
+  say "failed: ${FAILED[*]}"
+  exit 1
+fi

@@ -33,8 +33,8 @@ const SCAN_TYPES: Record<string, Shown> = {
   'IP protocol scan (nmap -sO)': { capture: /nmap_scan -sO/, output: /IP Protocol scan: \[\d+ unique protocols, Nmap -sO\]/ },
   'TCP sweep (one port, many hosts)': { capture: /nmap_scan -sS -p 80 "\$LAN/, output: /^SRC: .*Dsts: (1\d|[2-9]\d)\b/m },
   'ICMP sweep (nmap -sn -PE)': { capture: /-sn -PE/, output: /^SRC: .*Dsts: (1\d|[2-9]\d)\b/m },
-  'IPv6 SYN scan (nmap -6 -sS)': { capture: /nmap_scan -6 -sS/, output: /Source: 2001:db8:14::7[\s\S]*Nmap: -sT or -sS/ },
-  'IPv6 connect scan (nmap -6 -sT)': { capture: /nmap_scan -6 -sT/, output: /Source: 2001:db8:14::7[\s\S]*Nmap: -sT or -sS/ },
+  'IPv6 SYN scan (nmap -6 -sS)': { capture: /nmap_scan -6 -sS/, output: /Nmap: -sT or -sS\][\s\S]*?Source: 2001:0db8:0014:0000:0000:0000:0000:0007\n/ },
+  'IPv6 connect scan (nmap -6 -sT)': { capture: /nmap_scan -6 -sT/, output: /Nmap: -sT or -sS\][\s\S]*?Source: 2001:0db8:0014:0000:0000:0000:0000:0007\n/ },
   'SYN FIN URG PSH probes (nmap -O)': { capture: /hping3 .*-S -F -U -P/, output: /\[URG PSH SYN FIN: \d+ packets, Nmap: -O\]/ },
   'Masscan SYN scan': { output: /Masscan SYN scan/ },
   'Topera IPv6 SYN scan': { output: /Topera SYN scan/ },
@@ -50,8 +50,12 @@ const SCAN_TYPES: Record<string, Shown> = {
 };
 
 /** Kinds of signatures no golden case can show, and why. */
+const ICMP_ID = 'psad 2.4.6 reads an ICMP echo\'s CODE as its icmp_id (and its ID as its icmp_seq, detection spec 1.1), '
+  + 'and a CODE is one byte: an icmp_id above 255 never matches';
 const UNCAPTURABLE: Record<string, string> = {
-  'icmp:dsize+itype': 'its signatures want dsize 0 (ICMP PING NMAP) or 8 with type 8 (PING Sun Solaris); psad 2.4.6 takes an ICMP payload as LEN - 24, so dsize 0 needs LEN 24, shorter than any ICMP echo, and ... (see the case sig-icmp: covered when it matches)',
+  'icmp:icmp_id+icmp_seq+itype': `DDOS TFN client command BE/LE want icmp_id 456 and 51201: ${ICMP_ID}`,
+  'icmp:icmp_id+itype': `DDOS Stacheldraht server spoof wants icmp_id 666: ${ICMP_ID}`,
+  'icmp:dsize+icmp_id+icmp_seq+id+itype': `ICMP icmpenum wants icmp_id 666 and dsize 0 (psad takes LEN - 24, and an echo is 28 bytes at least): ${ICMP_ID}`,
 };
 
 const CLASS_KEYWORDS = ['sameip'];

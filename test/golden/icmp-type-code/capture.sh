@@ -1,6 +1,6 @@
 # ICMP types and codes: echo, timestamp and address mask requests (valid), an unknown type, codes a type does not have
 scan ping -n -c 2 -i 0.2 "$FW4" >/dev/null 2>&1 || true
-scan nmap -n -sn -PP -PM --max-retries 0 "$FW4" >/dev/null 2>&1 || true
+scan nmap -n -sn -PP -PM --send-ip --max-retries 0 "$FW4" >/dev/null 2>&1 || true
 craft <<'PY'
 import os
 d = os.environ['FW4']

@@ -2,7 +2,7 @@
 craft <<'PY'
 import os
 d = os.environ['FW4']
-for port in (80, 443, 8080):
+for port in (80, 443, 8080, 8081, 8082, 8083):
     # Windows 2000/XP: window 65535, TTL 128, DF, MSS,NOP,NOP,SACK
     send(IP(dst=d, ttl=128, flags='DF') / TCP(sport=1100 + port % 100, dport=port, flags='S', window=65535,
          options=[('MSS', 1460), ('NOP', None), ('NOP', None), ('SAckOK', b'')]))

@@ -1,14 +1,14 @@
 # one crafted TCP packet (or two) for each kind of TCP signature test a LOG line can show: ports, flags, IP ID,
-# sequence number, window, payload size (from LEN) and TTL
+# sequence number (logged for 192.0.2.2 only), window, payload size (from LEN) and TTL
 craft <<'PY'
 import os
-d, s = os.environ['FW4'], os.environ['SCAN4']
+d, s = os.environ["SEQ4"], os.environ["SCAN4"]
 def syn(**kw):
     ip = {k: kw.pop(k) for k in ('ttl', 'id', 'src') if k in kw}
     data = kw.pop('data', b'')
     send(IP(dst=d, **ip) / TCP(**kw) / (Raw(data) if data else b''))
 syn(sport=40001, dport=27665, flags='S')                      # dp+flags: DDOS Trin00 Attacker to Master
-syn(sport=40002, dport=23476, flags='A')                      # dp: BACKDOOR DonaldDick 1.53 (any flags)
+syn(sport=40002, dport=23476, flags='S')                      # dp: BACKDOOR DonaldDick 1.53 (any flags)
 syn(sport=40003, dport=80, flags='S', src='255.255.255.5')    # flags and a source network: BACKDOOR Q access
 syn(sport=40004, dport=81, flags='SF', id=39426)              # flags+id: SCAN synscan portscan
 syn(sport=40005, dport=82, flags='S', id=413, seq=6060842)    # flags+id+seq: DOS NAPTHA
