@@ -502,7 +502,7 @@ function parseTcp4(L: Line, pkt: Packet): boolean {
 
 function parseTcp6(L: Line, pkt: Packet): boolean {
   // SRC=(v6)\s+DST=(v6)\s+LEN=\s+TC=\s+HOPLIMIT=\s+FLOWLBL=(\d+)\s+.*
-  // PROTO=TCP\s+SPT=(\d+)\s+DPT=(\d+)\s+(?:SEQ=\d+\s+ACK=\d+\s+)?WINDOW=(\d+)\s+(.*)\s+URGP=
+  // PROTO=TCP\s+SPT=(\d+)\s+DPT=(\d+)\s+WINDOW=(\d+)\s+(.*)\s+URGP=
   const lastU = lastUrgpPos(L);
   let cPos = -1;
   let winStart = -1;
@@ -515,17 +515,8 @@ function parseTcp6(L: Line, pkt: Packet): boolean {
     if (b < 0) continue;
     const dpE = L.litDigits(b, 'DPT=');
     if (dpE < 0) continue;
-    let w = L.needWs(dpE);
-    if (w < 0) continue;
-    if (!windowFlags(L, w, lastU)) {
-      // LOG --log-tcp-sequence puts `SEQ=n ACK=n` before WINDOW=; psad 2.4.6 took such IPv6 lines for errors
-      const seE = L.litDigits(w, 'SEQ=');
-      const k = seE < 0 ? -1 : L.needWs(seE);
-      const acE = k < 0 ? -1 : L.litDigits(k, 'ACK=');
-      const w2 = acE < 0 ? -1 : L.needWs(acE);
-      if (w2 < 0 || !windowFlags(L, w2, lastU)) continue;
-      w = w2;
-    }
+    const w = L.needWs(dpE);
+    if (w < 0 || !windowFlags(L, w, lastU)) continue;
     pkt.sp = L.num(a + 4, spE);
     pkt.dp = L.num(b + 4, dpE);
     winStart = w;
