@@ -163,10 +163,11 @@ test('the parser costs time linear in the line\'s length: a 10 times longer line
   const ratios: number[] = [];
   fc.assert(fc.property(fc.constantFrom(...LINES), fc.oneof(fc.constantFrom(...ADVERSARIAL_UNITS), fc.string({ minLength: 1, maxLength: 12 })),
     fc.nat(100), (line, unit, at) => {
-      // the unit repeated in a real line, 50 KB and 500 KB of it
-      const k = Math.ceil(50000 / unit.length);
+      // the unit repeated in a real line, 200 KB and 2 MB of it (both past the CPU caches), as flat
+      // strings (a concatenation is flattened by its first use, which would count only once)
+      const k = Math.ceil(200000 / unit.length);
       const cut = Math.floor((at / 100) * line.length);
-      const make = (n: number) => `${line.slice(0, cut)}${unit.repeat(n)}${line.slice(cut)}`;
+      const make = (n: number) => Buffer.from(`${line.slice(0, cut)}${unit.repeat(n)}${line.slice(cut)}`, 'latin1').toString('latin1');
       // linear: ~10; quadratic: ~100. Generous for a busy machine's noise: up to three measurements
       let ratio = Infinity;
       for (let attempt = 0; attempt < 5 && ratio >= 30; attempt++) ratio = Math.min(ratio, costRatio(make(k), make(10 * k), DEFAULT.popts));
