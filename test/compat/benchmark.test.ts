@@ -4,14 +4,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { REFERENCE, ROOT, tmpDir } from '../helpers/paths';
 import { runOurs } from '../helpers/run';
-import { runReference, referenceInstalled } from '../helpers/reference';
+import { runReference } from '../helpers/reference';
+import { needsReferenceAndShared } from '../helpers/requires';
 
 /**
  * -B/--Benchmark prints the lines of psad 2.4.6: every line starts with the
  * local time (ctime) and "[+] ", the timing is whole seconds. The shape is
  * compared with the reference's output (clock and seconds masked).
  */
-const SKIP = !referenceInstalled() && 'psad 2.4.6 is not installed';
+const SKIP = needsReferenceAndShared();
 const CONF = ['-c', '/etc/psad/psad.conf'];
 const CTIME = /^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} \[\+\] /;
 

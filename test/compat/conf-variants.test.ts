@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { REFERENCE, ROOT } from '../helpers/paths';
 import { runOurs } from '../helpers/run';
-import { runReference, referenceInstalled } from '../helpers/reference';
+import { runReference } from '../helpers/reference';
+import { needsReferenceAndShared } from '../helpers/requires';
 import { compareReports } from '../helpers/report-compare';
 
 /**
@@ -34,7 +35,7 @@ const cases: [string, string[], string[]][] = [
 ];
 
 for (const [label, extra, logs] of cases) {
-  test(`${label}: same report as psad 2.4.6`, { skip: !referenceInstalled() && 'psad 2.4.6 is not installed (apt-get install psad)' }, () => {
+  test(`${label}: same report as psad 2.4.6`, { skip: needsReferenceAndShared() }, () => {
     for (const log of logs) {
       const args = ['-A', '-m', `test/scans/iptables/${log}`, '--no-rdns', '--no-whois', ...extra];
       if (!extra.includes('-c')) args.push('-c', path.join(ROOT, 'etc', 'psad.conf'));

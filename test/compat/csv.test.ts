@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { REFERENCE, ROOT, tmpDir, writeOverride } from '../helpers/paths';
 import { runOurs, runPsad, RunResult } from '../helpers/run';
-import { runReference, referenceInstalled } from '../helpers/reference';
+import { runReference } from '../helpers/reference';
+import { needsReferenceAndShared, needsShared, sharedFiles } from '../helpers/requires';
 
 /**
  * --CSV against psad 2.4.6 on the upstream test logs: the same bytes for
@@ -14,9 +15,11 @@ import { runReference, referenceInstalled } from '../helpers/reference';
  * --plot-separator takes its argument. --CSV-unique-lines prints in the
  * order first seen (2.4.6: Perl hash order, random).
  */
-const SKIP = !referenceInstalled() && 'psad 2.4.6 is not installed';
+const SKIP = needsReferenceAndShared();
+/** the tests that run psad-node alone still read the upstream test logs */
+const SHARED = needsShared();
 const LOGS_DIR = path.join(REFERENCE, 'test/scans/iptables');
-const LOGS = fs.readdirSync(LOGS_DIR).sort();
+const LOGS = sharedFiles('test/scans/iptables');
 const CONF = ['-c', '/etc/psad/psad.conf'];
 const OUR_CONF = ['-c', path.join(ROOT, 'etc', 'psad.conf')];
 
@@ -26,12 +29,13 @@ const ALL_FIELDS = 'chain d_obj dp dshield_str dst dst_mac flags flow_label frag
   + 'udp_len win';
 
 /** Every upstream test log in one file (both programs read the same lines in the same order). */
+let allFile = '';
 function allLogs(): string {
-  const f = path.join(tmpDir('csv-all'), 'all.log');
+  if (allFile) return allFile;
+  const f = allFile = path.join(tmpDir('csv-all'), 'all.log');
   fs.writeFileSync(f, Buffer.concat(LOGS.map((l) => fs.readFileSync(path.join(LOGS_DIR, l)))));
   return f;
 }
-const ALL = allLogs();
 const MULTI = path.join(LOGS_DIR, 'syn_scan_1000_1500_multi_dst');
 
 function both(args: string[]): { ref: RunResult; ours: RunResult } {
@@ -55,12 +59,12 @@ function same(args: string[], minRows = 1): string {
 const rows = (text: string) => text.split('\n').slice(0, -1);
 
 test('default fields of every test log: the same bytes as psad 2.4.6', { skip: SKIP }, () => {
-  const out = same(['-m', ALL], 8000);
+  const out = same(['-m', allLogs()], 8000);
   assert.match(out, /^Mar 11 20:35:11, 192\.168\.10\.55, 192\.168\.10\.1, 56247, 1025, tcp, SYN, 44, eth1, INPUT, DROP$/m);
 });
 
 test('every packet field of every test log: the same bytes as psad 2.4.6', { skip: SKIP }, () => {
-  const out = same(['-m', ALL, '--CSV-fields', ALL_FIELDS], 8000);
+  const out = same(['-m', allLogs(), '--CSV-fields', ALL_FIELDS], 8000);
   // the address objects print as address/length, IPv6 in upper case without leading zeros
   assert.match(out, /, 2001:DB8:0:F101:0:0:0:2\/128, /);
   assert.match(out, /, 192\.168\.10\.55\/32, /);
@@ -97,21 +101,21 @@ test('IPv6 criteria (address, network, negation): as psad 2.4.6', { skip: SKIP }
 test('--CSV-regex and --CSV-neg-regex select whole log lines as in psad 2.4.6', { skip: SKIP }, () => {
   same(['-m', MULTI, '--CSV-regex', 'DPT=11\\d\\d '], 100);
   same(['-m', MULTI, '--CSV-regex', 'TTL=5', '--CSV-neg-regex', 'DST=192.168.10.1 '], 100);
-  same(['-m', ALL, '--CSV-neg-regex', 'PROTO=TCP', '--CSV-fields', 'proto src dst itype'], 100);
+  same(['-m', allLogs(), '--CSV-neg-regex', 'PROTO=TCP', '--CSV-fields', 'proto src dst itype'], 100);
   assert.equal(same(['-m', MULTI, '--CSV-neg-regex', 'DPT=1\\d\\d\\d '], 0), '');
 });
 
 test('-i/--interface restricts the rows as in psad 2.4.6', { skip: SKIP }, () => {
-  same(['-m', ALL, '-i', 'eth0', '--CSV-fields', 'intf src dp'], 100);
+  same(['-m', allLogs(), '-i', 'eth0', '--CSV-fields', 'intf src dp'], 100);
 });
 
 test('--CSV-unique-lines: the same set of lines as psad 2.4.6, in the order first seen', { skip: SKIP }, () => {
   for (const fields of ['src dst dp', 'proto src']) {
-    const { ref, ours } = both(['-m', ALL, '--CSV-fields', fields, '--CSV-unique-lines']);
+    const { ref, ours } = both(['-m', allLogs(), '--CSV-fields', fields, '--CSV-unique-lines']);
     assert.equal(ours.status, 0, ours.stderr);
     assert.deepEqual([...rows(ours.stdout)].sort(), [...rows(ref.stdout)].sort(), fields);
     assert.equal(new Set(rows(ours.stdout)).size, rows(ours.stdout).length);
-    const all = rows(runOurs(['--CSV', ...OUR_CONF, '-m', ALL, '--CSV-fields', fields]).stdout);
+    const all = rows(runOurs(['--CSV', ...OUR_CONF, '-m', allLogs(), '--CSV-fields', fields]).stdout);
     assert.deepEqual(rows(ours.stdout), [...new Set(all)], `${fields}: first-seen order`);
   }
 });
@@ -163,7 +167,7 @@ test('--CSV-stdin reads the log from standard input', { skip: SKIP }, () => {
   assert.equal(ours.stdout, ref.stdout);
 });
 
-test('without -m the log is IPT_SYSLOG_FILE', () => {
+test('without -m the log is IPT_SYSLOG_FILE', { skip: SHARED }, () => {
   const ours = runOurs(['--CSV', ...OUR_CONF, '--CSV-fields', 'src dp', '--CSV-max-lines', '1'],
     { extraConf: `IPT_SYSLOG_FILE ${path.join(LOGS_DIR, 'syn_scan_1000_1500')};\n` });
   assert.equal(ours.status, 0, ours.stderr);
@@ -192,7 +196,7 @@ function noTrace(r: RunResult): void {
   assert.doesNotMatch(r.stderr, /internal error/);
 }
 
-test('bad input: an unknown field, a bad criterion, invalid regexes: a clear message, exit 1, no output', () => {
+test('bad input: an unknown field, a bad criterion, invalid regexes: a clear message, exit 1, no output', { skip: SHARED }, () => {
   const cases: [string[], RegExp][] = [
     [['--CSV-fields', 'src foo'], /^\[\*\] foo is not a valid packet field; valid fields are:\n {4}chain\n(?: {4}\w+\n)+/],
     [['--CSV-fields', 'src dp:abc'], /^\[\*\] Unrecognized value for dp$/m],
@@ -215,7 +219,7 @@ test('bad input: an unknown field, a bad criterion, invalid regexes: a clear mes
   assert.match(missing.stderr, /^\[\*\] Could not open \/nonexistent\/psad\.log: No such file or directory$/m);
 });
 
-test('a large log is streamed: 125 MB of log through a 64 MB heap', { timeout: 300000 }, () => {
+test('a large log is streamed: 125 MB of log through a 64 MB heap', { skip: SHARED, timeout: 300000 }, () => {
   const dir = tmpDir('csv-big');
   const log = path.join(dir, 'big.log');
   const base = fs.readFileSync(path.join(LOGS_DIR, 'syn_scan_1000_1500'));

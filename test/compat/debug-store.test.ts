@@ -5,7 +5,8 @@ import * as path from 'path';
 import { spawn } from 'child_process';
 import { PSAD_BIN, REFERENCE, ROOT, tmpDir } from '../helpers/paths';
 import { runOurs, RunResult } from '../helpers/run';
-import { runReference, referenceInstalled } from '../helpers/reference';
+import { runReference } from '../helpers/reference';
+import { needsReferenceAndShared, needsShared } from '../helpers/requires';
 
 /**
  * --debug-sid (signature match tracing with --debug) and --use-store-file
@@ -21,7 +22,7 @@ import { runReference, referenceInstalled } from '../helpers/reference';
  *   damaged store is refused with a message and exit status 1 (2.4.6: a Perl
  *   error and exit status 255).
  */
-const NO_REF = !referenceInstalled() && 'psad 2.4.6 is not installed';
+const NO_REF = needsReferenceAndShared();
 const SCANS = path.join(REFERENCE, 'test/scans/iptables');
 const OUR_CONF = ['-c', path.join(ROOT, 'etc', 'psad.conf')];
 const REF_CONF = ['-c', '/etc/psad/psad.conf'];
@@ -198,7 +199,7 @@ function body(dat: string): string {
 }
 
 function gnuplotOurs(cwd: string, args: string[]): RunResult {
-  const r = runOurs(['--gnuplot', ...REF_CONF, ...args], { cwd });
+  const r = runOurs(['--gnuplot', ...OUR_CONF, ...args], { cwd });
   fs.rmSync(path.dirname(r.root), { recursive: true, force: true });
   return r;
 }
@@ -220,7 +221,7 @@ const CONSOLE_RETRIEVE = (store: string) => [
   '',
 ].join('\n');
 
-test('--gnuplot --use-store-file: stores the records, then plots from the store without the log', () => {
+test('--gnuplot --use-store-file: stores the records, then plots from the store without the log', { skip: needsShared() }, () => {
   const cwd = tmpDir('store');
   const log = path.join(cwd, 'fw.log');
   fs.copyFileSync(SYN, log);
@@ -293,7 +294,7 @@ test('--gnuplot --use-store-file: console and .dat as psad 2.4.6', { skip: NO_RE
   assert.equal(ours.b.stdout, CONSOLE_RETRIEVE(ours.store));
 });
 
-test('--gnuplot --use-store-file: a Storable, damaged or unreadable store: message, exit 1, nothing written', () => {
+test('--gnuplot --use-store-file: a Storable, damaged or unreadable store: message, exit 1, nothing written', { skip: needsShared() }, () => {
   const cwd = tmpDir('store-bad');
   const log = path.join(cwd, 'fw.log');
   fs.copyFileSync(SYN, log);

@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT, tmpDir } from '../helpers/paths';
 import { runOurs } from '../helpers/run';
-import { runReference, referenceInstalled } from '../helpers/reference';
+import { runReference } from '../helpers/reference';
+import { needsReference } from '../helpers/requires';
 import { compareReports } from '../helpers/report-compare';
 import { LogGenerator } from '../helpers/log-gen';
 
@@ -21,7 +22,7 @@ const variants: [string, string][] = [
 ];
 
 for (const [i, [label, conf]] of variants.entries()) {
-  test(`generated log, ${label}: same report and error log as psad 2.4.6`, { skip: !referenceInstalled() && 'psad 2.4.6 is not installed' }, () => {
+  test(`generated log, ${label}: same report and error log as psad 2.4.6`, { skip: needsReference() }, () => {
     const dir = tmpDir('diff');
     const log = path.join(dir, 'gen.log');
     const gen = new LogGenerator({ lines: 6000, seed: 1000 + i, broken: 0.08 });

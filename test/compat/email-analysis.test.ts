@@ -5,7 +5,8 @@ import * as path from 'path';
 import { simpleParser } from 'mailparser';
 import { REFERENCE, tmpDir } from '../helpers/paths';
 import { runOurs } from '../helpers/run';
-import { runReference, referenceInstalled } from '../helpers/reference';
+import { runReference } from '../helpers/reference';
+import { needsReferenceAndShared, sharedFiles } from '../helpers/requires';
 import { mailStandIn, normalizeAlertBody, standInMails } from '../helpers/mail-compare';
 
 /**
@@ -18,8 +19,8 @@ import { mailStandIn, normalizeAlertBody, standInMails } from '../helpers/mail-c
  * sources. psad 2.4.6 needs --analysis-write-data to send anything (Q1);
  * psad-node does not.
  */
-const LOGS = fs.readdirSync(path.join(REFERENCE, 'test/scans/iptables')).sort();
-const skip = !referenceInstalled() && 'psad 2.4.6 is not installed';
+const LOGS = sharedFiles('test/scans/iptables');
+const skip = needsReferenceAndShared();
 
 function recorder(file: string): string {
   const f = `${file}.sh`;

@@ -5,7 +5,8 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { REFERENCE, ROOT, tmpDir } from '../helpers/paths';
 import { runOurs, RunResult } from '../helpers/run';
-import { runReference, referenceInstalled } from '../helpers/reference';
+import { runReference } from '../helpers/reference';
+import { needsReferenceAndShared, needsShared } from '../helpers/requires';
 
 /**
  * --gnuplot against psad 2.4.6: the console lines, the .dat file and the
@@ -20,7 +21,9 @@ import { runReference, referenceInstalled } from '../helpers/reference';
  *   --gnuplot-legend-title works besides 2.4.6's --gnuplot-legend-titls;
  * - equal counts sorted by value come in x order (2.4.6: random).
  */
-const SKIP = !referenceInstalled() && 'psad 2.4.6 is not installed';
+const SKIP = needsReferenceAndShared();
+/** the tests that run psad-node alone still read the upstream test logs */
+const SHARED = needsShared();
 const LOGS_DIR = path.join(REFERENCE, 'test/scans/iptables');
 const SYN = path.join(LOGS_DIR, 'syn_scan_1000_1500');
 const MULTI = path.join(LOGS_DIR, 'syn_scan_1000_1500_multi_dst');
@@ -123,7 +126,7 @@ test('"timestamp dp": the reference\'s data with the right year, and a .gnu that
   assert.match(header[5], /^# Time stamp: {2}\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/);
 });
 
-test('the year of a log that crosses New Year\'s Eve: December in the previous year, January after it', () => {
+test('the year of a log that crosses New Year\'s Eve: December in the previous year, January after it', { skip: SHARED }, () => {
   const dir = tmpDir('gp-year');
   const line = fs.readFileSync(SYN, 'latin1').split('\n')[0];
   const log = path.join(dir, 'in.log');
@@ -243,7 +246,7 @@ test('--CSV-max-lines N keeps N records (psad 2.4.6 keeps N-1)', { skip: SKIP },
   assert.match(o.stdout, /Parsed 10 iptables log messages\./);
 });
 
-test('--plot-separator takes a string', () => {
+test('--plot-separator takes a string', { skip: SHARED }, () => {
   const o = ours(['-m', SYN, '--CSV-fields', 'dst dp', '--plot-separator', ' ', '--CSV-max-lines', '2'], OUR_CONF);
   assert.equal(o.status, 0, o.stderr);
   assert.match(o.files.get(DAT)!, /\n\n1 1025  ### 1=192\.168\.10\.1 \n1 1153  ### 1=192\.168\.10\.1 \n$/);
@@ -260,7 +263,7 @@ test('--CSV-stdin reads the log from standard input', { skip: SKIP }, () => {
   assert.equal(norm(o.files.get(DAT)!, false), norm(r.files.get(DAT)!, false));
 });
 
-test('a template is copied as the .gnu file', () => {
+test('a template is copied as the .gnu file', { skip: SHARED }, () => {
   const cwd = tmpDir('gp-tpl');
   const tpl = path.join(cwd, 'my.tpl');
   fs.writeFileSync(tpl, 'set terminal png size 800,300\nset output "t.png"\nplot "psad_iptables.dat" using 1:2\n');
@@ -283,7 +286,7 @@ function gnuplot(cwd: string, file = GNU): void {
   assert.doesNotMatch(g.stderr, /error/i, g.stderr);
 }
 
-test('gnuplot renders the files of a scan log to a PNG of the default size', { skip: !HAVE_GNUPLOT && 'gnuplot is not installed' }, () => {
+test('gnuplot renders the files of a scan log to a PNG of the default size', { skip: SHARED || (!HAVE_GNUPLOT && 'gnuplot is not installed') }, () => {
   for (const args of [['--CSV-fields', 'timestamp dp'], ['--CSV-fields', 'timestamp dp:countmin'], ['--CSV-fields', 'dst dp:countuniq'],
     ['--CSV-fields', 'src dst dp:countuniq'],
     ['--CSV-fields', 'dst dp:count', '--gnuplot-3D', '--gnuplot-grayscale'], ['--CSV-fields', 'timestamp dp', '--gnuplot-grayscale']]) {
@@ -296,7 +299,7 @@ test('gnuplot renders the files of a scan log to a PNG of the default size', { s
   }
 });
 
-test('gnuplot renders a PNG of the size a template asks for', { skip: !HAVE_GNUPLOT && 'gnuplot is not installed' }, () => {
+test('gnuplot renders a PNG of the size a template asks for', { skip: SHARED || (!HAVE_GNUPLOT && 'gnuplot is not installed') }, () => {
   const cwd = tmpDir('gp-png');
   const tpl = path.join(cwd, 'size.tpl');
   fs.writeFileSync(tpl, 'set terminal png size 800,300\nset output "sized.png"\nset xdata time\nset timefmt "%s"\n'
@@ -319,7 +322,7 @@ function noTrace(r: RunResult): void {
   assert.doesNotMatch(r.stderr, /internal error/);
 }
 
-test('bad input: no fields, bad ranges, a bad view, a bad field, an unreadable template: exit 1, files untouched', () => {
+test('bad input: no fields, bad ranges, a bad view, a bad field, an unreadable template: exit 1, files untouched', { skip: SHARED }, () => {
   const cwd = tmpDir('gp-bad');
   const old = { [DAT]: 'old data\n', [GNU]: 'old directives\n' };
   const cases: [string[], RegExp][] = [
@@ -347,7 +350,7 @@ test('bad input: no fields, bad ranges, a bad view, a bad field, an unreadable t
   }
 });
 
-test('a large log goes through a 64 MB heap (records are kept as a few numbers each)', { timeout: 300000 }, () => {
+test('a large log goes through a 64 MB heap (records are kept as a few numbers each)', { skip: SHARED, timeout: 300000 }, () => {
   const cwd = tmpDir('gp-big');
   const log = path.join(cwd, 'big.log');
   const base = fs.readFileSync(SYN);

@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawn, spawnSync } from 'child_process';
 import { PSAD_BIN, REFERENCE, ROOT, tmpDir } from '../helpers/paths';
-import { referenceInstalled, REFERENCE_PSAD } from '../helpers/reference';
+import { REFERENCE_PSAD } from '../helpers/reference';
+import { needsReference, needsShared } from '../helpers/requires';
 import { PSAD_OPTS } from '../../src/cli/psad-options';
 
 /**
@@ -42,6 +43,8 @@ const TABLE = JSON.parse(fs.readFileSync(path.join(ROOT, 'test/data/psad-options
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const ROOT_USER = process.getuid?.() === 0;
 const SCANS = path.join(REFERENCE, 'test/scans/iptables');
+/** the scratch log of the option runs is made of upstream test logs */
+const SHARED = needsShared();
 
 /** The scratch files every case may use. */
 function scratch(): Record<string, string> {
@@ -152,7 +155,7 @@ test('the table covers every option the parser knows, and psad -h lists each', (
 for (const c of TABLE.options) {
   const label = c.names.join(', ');
   const needsRoot = c.netns || c.daemon;
-  test(`option ${label}`, { skip: needsRoot && !ROOT_USER ? 'needs root (network namespace or daemon)' : false, timeout: 180000 }, async (t) => {
+  test(`option ${label}`, { skip: SHARED || (needsRoot && !ROOT_USER ? 'needs root (network namespace or daemon)' : false), timeout: 180000 }, async (t) => {
     const v = scratch();
     if (c.e2e) {
       const text = fs.readFileSync(path.join(ROOT, c.e2e), 'utf8');
@@ -175,7 +178,7 @@ for (const c of TABLE.options) {
         const bad = check(c, ours, v);
         assert.deepEqual(bad, [], `psad-node ${a.join(' ')}:\n${bad.join('\n')}\nstdout: ${ours.stdout.slice(0, 1500)}\nstderr: ${ours.stderr.slice(0, 1500)}`);
       }
-      if (!c.ref || !referenceInstalled()) return;
+      if (!c.ref || needsReference()) return;
       const ref = runOne('reference', c, args, v, ns ? (spawnSync('ip', ['netns', 'delete', ns]), makeNs()) : null);
       const refBad = check(c, ref, v);
       if (c.ref === 'same') {
@@ -252,7 +255,7 @@ async function daemonCase(c: Case, v: Record<string, string>): Promise<void> {
   }
 }
 
-test('bad values: the reference\'s message or a clearer one, exit 1, nothing written', () => {
+test('bad values: the reference\'s message or a clearer one, exit 1, nothing written', { skip: SHARED }, () => {
   const v = scratch();
   const cases: [string[], RegExp][] = [
     [['--status-dl', 'six'], /Value "six" invalid for option status-dl \(number expected\)/],

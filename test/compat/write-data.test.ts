@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { REFERENCE } from '../helpers/paths';
 import { runOurs } from '../helpers/run';
-import { runReference, referenceInstalled } from '../helpers/reference';
+import { runReference } from '../helpers/reference';
+import { needsReferenceAndShared, sharedFiles, testEach } from '../helpers/requires';
 
 /**
  * --analysis-write-data: the per-IP directories and files equal psad
@@ -12,7 +13,7 @@ import { runReference, referenceInstalled } from '../helpers/reference';
  * hash-ordered lines (the alert text is compared as its sequence of section
  * lines plus the multiset of all lines).
  */
-const LOGS = fs.readdirSync(path.join(REFERENCE, 'test/scans/iptables')).sort();
+const LOGS = sharedFiles('test/scans/iptables');
 
 function files(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -45,34 +46,32 @@ function normalize(name: string, text: string): string {
   return text.replace(CTIME, 'CTIME');
 }
 
-for (const log of LOGS) {
-  test(`--analysis-write-data for ${log}: the same files as psad 2.4.6`, { skip: !referenceInstalled() && 'psad 2.4.6 is not installed' }, () => {
-    const args = ['-A', '-m', `test/scans/iptables/${log}`, '--no-rdns', '--no-whois', '--analysis-write-data', '-c', '/etc/psad/psad.conf'];
-    const ref = runReference(args, { cwd: REFERENCE });
-    const ours = runOurs(args, { cwd: REFERENCE });
-    assert.equal(ours.status, 0, ours.stderr);
-    assert.equal(ref.status, 0, ref.stderr);
-    const a = files(path.join(ours.root, 'var/log/psad/ipt_analysis'));
-    const b = files(path.join(ref.root, 'var/log/psad/ipt_analysis'));
-    assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
-    for (const [name, text] of b) {
-      if (name.endsWith('_start_time')) {
-        const ours = Number(a.get(name));
-        const ref = Number(text);
-        if (Math.abs(ours - ref) > 5) {
-          // a syslog date in the future: psad 2.4.6 moves it back 356 days, the port one calendar year
-          const back = new Date((ref + 356 * 86400) * 1000);
-          back.setUTCFullYear(back.getUTCFullYear() - 1);
-          assert.equal(ours, back.getTime() / 1000, `${log}: ${name}: ${ours} vs ${ref} (one year back, not 356 days)`);
-          continue;
-        }
-        // the wall clock when the line has no syslog date: allow the runs a few seconds apart
-        assert.ok(Math.abs(ours - ref) <= 5, `${log}: ${name}: ${a.get(name)} vs ${text}`);
+testEach(LOGS, (log) => `--analysis-write-data for ${log}: the same files as psad 2.4.6`, needsReferenceAndShared(), (log) => {
+  const args = ['-A', '-m', `test/scans/iptables/${log}`, '--no-rdns', '--no-whois', '--analysis-write-data', '-c', '/etc/psad/psad.conf'];
+  const ref = runReference(args, { cwd: REFERENCE });
+  const ours = runOurs(args, { cwd: REFERENCE });
+  assert.equal(ours.status, 0, ours.stderr);
+  assert.equal(ref.status, 0, ref.stderr);
+  const a = files(path.join(ours.root, 'var/log/psad/ipt_analysis'));
+  const b = files(path.join(ref.root, 'var/log/psad/ipt_analysis'));
+  assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
+  for (const [name, text] of b) {
+    if (name.endsWith('_start_time')) {
+      const ours = Number(a.get(name));
+      const ref = Number(text);
+      if (Math.abs(ours - ref) > 5) {
+        // a syslog date in the future: psad 2.4.6 moves it back 356 days, the port one calendar year
+        const back = new Date((ref + 356 * 86400) * 1000);
+        back.setUTCFullYear(back.getUTCFullYear() - 1);
+        assert.equal(ours, back.getTime() / 1000, `${log}: ${name}: ${ours} vs ${ref} (one year back, not 356 days)`);
         continue;
       }
-      assert.equal(normalize(name, a.get(name)!), normalize(name, text), `${log}: ${name}`);
+      // the wall clock when the line has no syslog date: allow the runs a few seconds apart
+      assert.ok(Math.abs(ours - ref) <= 5, `${log}: ${name}: ${a.get(name)} vs ${text}`);
+      continue;
     }
-    fs.rmSync(path.dirname(ours.root), { recursive: true, force: true });
-    fs.rmSync(path.dirname(ref.root), { recursive: true, force: true });
-  });
-}
+    assert.equal(normalize(name, a.get(name)!), normalize(name, text), `${log}: ${name}`);
+  }
+  fs.rmSync(path.dirname(ours.root), { recursive: true, force: true });
+  fs.rmSync(path.dirname(ref.root), { recursive: true, force: true });
+});

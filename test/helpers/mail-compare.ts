@@ -76,7 +76,19 @@ function normSection(lines: string[]): string {
     } else cur.push(l);
   }
   if (cur.length) blocks.push(cur.join('\n'));
-  return `${head}\n${blocks.sort().join('\n\n')}`;
+  return `${head}\n${blocks.map(sortInvalidIcmp).sort().join('\n\n')}`;
+}
+
+/** The invalid ICMP type and code entries of a block (psad lists them in hash order), one entry with its continuation line each, sorted. */
+function sortInvalidIcmp(block: string): string {
+  const lines = block.split('\n');
+  if (!lines.every((l) => /^ {3}Invalid ICMP6? (type|code) /.test(l) || /^ {7}chain=/.test(l))) return block;
+  const units: string[] = [];
+  for (const l of lines) {
+    if (/^ {7}chain=/.test(l) && units.length) units[units.length - 1] += `\n${l}`;
+    else units.push(l);
+  }
+  return units.sort().join('\n');
 }
 
 /** A mail(1) stand-in that saves its arguments and standard input as NNN.args / NNN.body in `dir`. */

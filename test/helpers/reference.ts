@@ -2,11 +2,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tmpDir } from './paths';
+import { needsReference, REFERENCE_PSAD } from './requires';
 
-export const REFERENCE_PSAD = '/usr/sbin/psad';
+export { REFERENCE_PSAD };
 
+/** psad 2.4.6 is installed and runnable (see needsReference for the reason when not). */
 export function referenceInstalled(): boolean {
-  return fs.existsSync(REFERENCE_PSAD);
+  return needsReference() === false;
 }
 
 /**

@@ -107,9 +107,10 @@ test('flags all (IPv4): MACSRC/MACDST (ether), SEQ/ACK (tcp sequence), TCP optio
 });
 
 test('flags tcp sequence, flags ether, meta mark + level warn, no prefix + level debug', () => {
-  const seq = parse(line(kernel, V4, /DPT=1003 /));
+  const seqLine = line(kernel, V4, /DPT=1003 /);
+  const seq = parse(seqLine);
   assert.equal(seq.rv, PKT_SUCCESS);
-  assert.ok(seq.p.tcpSeq >= 0);
+  assert.equal(seq.p.tcpSeq, Number(/ SEQ=(\d+) /.exec(seqLine)![1]));
   const eth = line(kernel, V4, /DPT=1005 /);
   assert.doesNotMatch(eth, / MAC=/);
   const e = parse(eth);
