@@ -4,11 +4,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT, tmpDir } from '../helpers/paths';
 import { runOurs, RunResult } from '../helpers/run';
-import { runReference, referenceInstalled } from '../helpers/reference';
+import { runReference } from '../helpers/reference';
 import { compareReports } from '../helpers/report-compare';
 import { damagedLog, DamagedLog } from '../helpers/damage';
 import { compareDebug, withoutDebugLines } from '../helpers/debug-compare';
 import { debugLogs } from '../helpers/debug-logs';
+import { needsReference } from '../helpers/requires';
 
 /**
  * Damaged lines, differential: real log lines (examples/nmap-scans.log, the
@@ -24,7 +25,7 @@ import { debugLogs } from '../helpers/debug-logs';
  * Where the port keeps its own reading on purpose (README, "Differences"),
  * the line is counted as a known difference and checked to be one.
  */
-const NO_REF = !referenceInstalled() && 'psad 2.4.6 is not installed';
+const NO_REF = needsReference();
 const CSV_FIELDS = 'src dst sp dp proto chain intf flags syslog_host log_prefix';
 
 /** The lines the damage starts from: every firewall line of the logs at hand. */

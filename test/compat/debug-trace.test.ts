@@ -4,9 +4,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { REFERENCE, ROOT } from '../helpers/paths';
 import { runOurs, RunResult } from '../helpers/run';
-import { runReference, referenceInstalled } from '../helpers/reference';
+import { runReference } from '../helpers/reference';
 import { compareDebug, portSweeps, splitTrace, withoutDebugLines, withoutPacketDumps } from '../helpers/debug-compare';
 import { debugLogs } from '../helpers/debug-logs';
+import { needsReference, needsShared } from '../helpers/requires';
 
 /**
  * -A --debug: psad 2.4.6's debug lines (the per-packet trace, the danger
@@ -16,7 +17,7 @@ import { debugLogs } from '../helpers/debug-logs';
  * logs. Compared line by line, as multisets only where psad prints Perl hash
  * order (see test/helpers/debug-compare.ts).
  */
-const NO_REF = !referenceInstalled() && 'psad 2.4.6 is not installed';
+const NO_REF = needsReference();
 const OUR_CONF = ['-c', path.join(ROOT, 'etc', 'psad.conf')];
 const REF_CONF = ['-c', '/etc/psad/psad.conf'];
 const SCANS = path.join(REFERENCE, 'test', 'scans', 'iptables');
@@ -80,7 +81,7 @@ test('-A --debug: the report is the one printed without --debug; the debug lines
   for (const r of [plain, dbg]) fs.rmSync(path.dirname(r.root), { recursive: true, force: true });
 });
 
-test('-A --debug with auto_dl files and switched-off tables: the debug lines of psad 2.4.6', { skip: NO_REF || (!fs.existsSync(SCANS) && '../shared (the upstream test logs) is not there') }, () => {
+test('-A --debug with auto_dl files and switched-off tables: the debug lines of psad 2.4.6', { skip: NO_REF || (needsShared()) }, () => {
   const conf = path.join(SCANS, '..', '..', 'conf');
   const cases: [string, string[]][] = [
     ['syn_scan_1000_1500', ['--auto-dl', path.join(conf, 'auto_dl_ignore_192.168.10.55')]],

@@ -4,9 +4,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { REFERENCE, ROOT, tmpDir } from '../helpers/paths';
 import { runOurs, RunResult } from '../helpers/run';
-import { runReference, referenceInstalled } from '../helpers/reference';
+import { runReference } from '../helpers/reference';
 import { compareDebug } from '../helpers/debug-compare';
 import { synSweepLog, toperaLog, miraiLog, unusualHostLog, UNUSUAL_HOST } from '../helpers/debug-logs';
+import { needsReference, needsShared } from '../helpers/requires';
 
 /**
  * --test-mode, as psad 2.4.6's own test suite runs psad (test/test-psad.pl,
@@ -16,9 +17,9 @@ import { synSweepLog, toperaLog, miraiLog, unusualHostLog, UNUSUAL_HOST } from '
  * and the syslog hostname of each packet; on logs of the project's own, and
  * on the upstream logs when ../shared is there.
  */
-const NO_REF = !referenceInstalled() && 'psad 2.4.6 is not installed';
+const NO_REF = needsReference();
 const SCANS = path.join(REFERENCE, 'test', 'scans', 'iptables');
-const NO_SHARED = !fs.existsSync(SCANS) && '../shared (the upstream test logs) is not there';
+const NO_SHARED = needsShared();
 const OUR_CONF = ['-c', path.join(ROOT, 'etc', 'psad.conf')];
 
 function logFile(name: string, text: string): string {

@@ -4,9 +4,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawn, spawnSync, ChildProcess } from 'child_process';
 import { PSAD_BIN, ROOT, tmpDir } from '../helpers/paths';
-import { REFERENCE_PSAD, referenceInstalled } from '../helpers/reference';
+import { REFERENCE_PSAD } from '../helpers/reference';
 import { miraiLog, toperaLog, synSweepLog } from '../helpers/debug-logs';
 import { compareDebug } from '../helpers/debug-compare';
+import { needsReference } from '../helpers/requires';
 
 /**
  * -U/--USR1: the running daemon writes PSAD_DIR/scan_hash.PID, `psad -U`
@@ -112,7 +113,7 @@ test('-U: scan_hash.PID in psad\'s layout, printed by psad -U', { skip: ROOT_ONL
   }
 });
 
-test('-U: the same tables as psad 2.4.6 for the same lines', { skip: ROOT_ONLY || (!PERL && 'perl is not installed') || (!referenceInstalled() && 'psad 2.4.6 is not installed'), timeout: 120000 }, async () => {
+test('-U: the same tables as psad 2.4.6 for the same lines', { skip: ROOT_ONLY || (!PERL && 'perl is not installed') || (needsReference()), timeout: 120000 }, async () => {
   const dumps: unknown[] = [];
   for (const who of ['ours', 'ref'] as const) {
     const d = await startDaemon(who);
@@ -133,7 +134,7 @@ test('-U: the same tables as psad 2.4.6 for the same lines', { skip: ROOT_ONLY |
   assert.deepEqual(dumps[0], [refPosf, ...refRest]);
 });
 
-test('daemon --debug: the per-packet trace of psad 2.4.6 for the lines of an interval', { skip: ROOT_ONLY || (!referenceInstalled() && 'psad 2.4.6 is not installed'), timeout: 120000 }, async () => {
+test('daemon --debug: the per-packet trace of psad 2.4.6 for the lines of an interval', { skip: ROOT_ONLY || (needsReference()), timeout: 120000 }, async () => {
   const runs: { stdout: string; stderr: string }[] = [];
   for (const who of ['ours', 'ref'] as const) {
     const d = await startDaemon(who, '--debug');
