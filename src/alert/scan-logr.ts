@@ -4,7 +4,7 @@ import { Signature } from '../data/signatures';
 import { FwsnortSig } from '../data/snort-rules';
 import { ProtocolString } from '../data/protocols';
 import { IcmpType } from '../data/icmp-types';
-import { ctime } from '../cli/ctime';
+import { ctime } from '../text/ctime';
 import { DebugTrace, syslogEcho } from '../text/debug-trace';
 
 /** Settings of the alert stage (from psad.conf and the command line). */

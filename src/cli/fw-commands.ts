@@ -11,7 +11,7 @@ import {
 import { responseEnv } from '../respond/env';
 import { createBackend } from '../respond/select';
 import { sendCommands } from '../respond/control-socket';
-import { loadAutoDl } from './runtime';
+import { loadAutoDl } from '../pipeline/runtime';
 
 type Out = (text: string) => void;
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { spawnSync } from 'child_process';
 import { PsadConfig } from '../config/config';
 import { Engine } from '../engine/engine';
-import { ctime } from '../cli/ctime';
+import { ctime } from '../text/ctime';
 import { renderReport, ReportContext } from '../report/status-report';
 import { runningPid, pidAlive } from './pidfile';
 import { importScanData, StatusFilePaths } from './status-files';

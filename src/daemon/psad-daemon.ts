@@ -15,17 +15,17 @@ import { Mailer, mailerOptions } from '../alert/mailer';
 import { AlertDelivery } from '../alert/delivery';
 import { ExtScriptRunner } from '../alert/ext-script';
 import { DShield } from '../alert/dshield';
-import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags, DataTables } from '../cli/runtime';
+import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags, DataTables } from '../pipeline/runtime';
 import { DebugTrace } from '../text/debug-trace';
-import { ctime } from '../cli/ctime';
-import { alertData, resolverOptions } from '../cli/alert-io';
+import { ctime } from '../text/ctime';
+import { alertData, resolverOptions } from '../pipeline/alert-io';
 import { PSAD_VERSION } from '../report/status-report';
 import { writePidFile, runningPid, removeOwnPidFile } from './pidfile';
 import { daemonize, isDaemonChild } from './daemonize';
 import { StatusFilePaths, writeCounters, writeTopFiles, dshieldCounterText, importScanData, isSourceDirName } from './status-files';
-import { listeningPorts } from './local-info';
+import { listeningPorts } from '../net/local-info';
 import { feedsFifo, fifoConfLine, rsyslogFiles } from './syslog-conf';
-import { Resolver } from './resolver';
+import { Resolver } from '../alert/resolver';
 import { dumpScanState } from '../engine/scan-dump';
 import { FileTail, TailPosition } from '../ingest/file-tail';
 import { SourceStatus, sourceStatusFile, writeSourceStatus } from './source-status';
@@ -36,7 +36,7 @@ import { compileFilter, filterSpecFromConfig } from './kmsgsd';
 import { AutoResponse } from '../respond/auto-response';
 import { ControlSocket } from '../respond/control-socket';
 import { responseEnv } from '../respond/env';
-import { fwAnalyzeMain } from '../fwcheck/fwcheck-cli';
+import { fwAnalyzeMain } from '../pipeline/fwcheck-run';
 
 /** Command-line settings of the daemon. */
 export interface DaemonFlags {

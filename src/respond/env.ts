@@ -1,7 +1,7 @@
 import { PsadConfig } from '../config/config';
 import { AutoDlEntry } from '../data/auto-dl';
 import { Net, parseNet } from '../net/addr';
-import { localAddresses } from '../daemon/local-info';
+import { localAddresses } from '../net/local-info';
 import { ResponseEnv } from './auto-response';
 import { createBackend } from './select';
 import { Runner, spawnRunner } from './iptables';

@@ -19,7 +19,7 @@ import { SignatureIndex } from '../engine/sig-match';
 import { EngineOptions, EngineData } from '../engine/engine';
 import { ParserOptions } from '../ingest/parse';
 import { Net, parseNet, makeNet, parseAddr, netText } from '../net/addr';
-import { ctime } from './ctime';
+import { ctime } from '../text/ctime';
 
 /** Command-line switches that change what is loaded or how packets are read. */
 export interface RuntimeFlags {

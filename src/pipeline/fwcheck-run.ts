@@ -4,7 +4,7 @@ import * as path from 'path';
 import { PsadConfig } from '../config/config';
 import { PsadError } from '../config/errors';
 import { Mailer, addressArgs } from '../alert/mailer';
-import { FwCheckOptions, RunFn, fwCheck } from './fwcheck';
+import { FwCheckOptions, RunFn, fwCheck } from '../fwcheck/fwcheck';
 import { fwBackendSetting, nftPath } from '../respond/select';
 
 /** The fwCheck options of a loaded psad config (FW_CMD override included). */
