@@ -12,20 +12,21 @@ import { responseEnv } from '../respond/env';
 import { createBackend } from '../respond/select';
 import { sendCommands } from '../respond/control-socket';
 import { loadAutoDl } from '../pipeline/runtime';
+import { alertingMethods } from '../config/alerting';
 
 type Out = (text: string) => void;
 
 /** syslog and mail for a client that acts itself (no daemon running). */
 function clientIo(cfg: PsadConfig, testMode: boolean): { syslog: Syslog; mailer: Mailer; log: (m: string) => void; mail: (s: string) => void } {
-  const methods = cfg.get('ALERTING_METHODS');
+  const methods = alertingMethods(cfg);
   const syslog = new Syslog({
     ident: cfg.get('SYSLOG_IDENTITY'),
     priority: syslogPriority(cfg.get('SYSLOG_FACILITY'), cfg.get('SYSLOG_PRIORITY')),
     socket: cfg.opt('SYSLOG_SOCKET', '/dev/log'),
-    enabled: !testMode && !/no.?syslog/i.test(methods),
+    enabled: !testMode && methods.syslog,
   });
   const mailer = new Mailer(mailerOptions(cfg, {
-    enabled: !testMode && !/no.?e?mail/i.test(methods),
+    enabled: !testMode && methods.mail,
     onError: (m) => process.stderr.write(`[*] ${m}\n`),
     retryDelaysMs: [],
   }));

@@ -28,6 +28,7 @@ import { fwAnalyzeMain, fwCheckOptions } from '../pipeline/fwcheck-run';
 import { dumpFirewall } from '../fwcheck/fwcheck';
 import { SocketCmd } from '../respond/auto-response';
 import { fwBlockIp, fwRmBlockIp, flushCommand, listAuto, blockedStatus, cleanupBlocks, analysisAutoBlock } from './fw-commands';
+import { alertingMethods } from '../config/alerting';
 
 export const DEFAULT_CONFIG = '/etc/psad/psad.conf';
 
@@ -137,7 +138,7 @@ async function analyze(cfg: PsadConfig, v: Values): Promise<number> {
   // -e works without --analysis-write-data too (psad 2.4.6 sent nothing then, Q1)
   if (writeData || emails) {
     // -e honours ALERTING_METHODS noemail (psad 2.4.6 mailed regardless, Q26)
-    const noEmail = emails && /no.?e?mail/i.test(cfg.get('ALERTING_METHODS'));
+    const noEmail = emails && !alertingMethods(cfg).mail;
     const settings = alertSettings(cfg, {
       analysisMode: true, analysisEmails: emails, noDaemon: flag(v, 'no-daemon'), noEmailAlerts: flag(v, 'test-mode') || noEmail,
       noRdns: flag(v, 'no-rdns') || !flag(v, 'dns-analysis'), noWhois: flag(v, 'no-whois') || !flag(v, 'whois-analysis'),

@@ -37,6 +37,7 @@ import { AutoResponse } from '../respond/auto-response';
 import { ControlSocket } from '../respond/control-socket';
 import { responseEnv } from '../respond/env';
 import { fwAnalyzeMain } from '../pipeline/fwcheck-run';
+import { alertingMethods } from '../config/alerting';
 
 /** Command-line settings of the daemon. */
 export interface DaemonFlags {
@@ -200,17 +201,17 @@ export class PsadDaemon {
       this.engine.opts = eopts;
       this.engine.data = edata;
     } else this.engine = new Engine(eopts, edata);
-    const methods = cfg.get('ALERTING_METHODS');
+    const methods = alertingMethods(cfg);
     const syslogOpts = {
       ident: cfg.get('SYSLOG_IDENTITY'),
       priority: syslogPriority(cfg.get('SYSLOG_FACILITY'), cfg.get('SYSLOG_PRIORITY')),
       socket: cfg.opt('SYSLOG_SOCKET', '/dev/log'),
-      enabled: !f.testMode && !/no.?syslog/i.test(methods),
+      enabled: !f.testMode && methods.syslog,
     };
     if (this.syslog) this.syslog.reconfigure(syslogOpts);
     else this.syslog = new Syslog(syslogOpts);
     const mailOpts = mailerOptions(cfg, {
-      enabled: !f.testMode && !/no.?e?mail/i.test(methods),
+      enabled: !f.testMode && methods.mail,
       onError: (m: string) => this.log(this.mailHint(m)),
       spoolDir: path.join(cfg.get('PSAD_ERR_DIR'), 'undelivered_mail'),
       // only the process that runs the loop keeps an outbox: it sends what a killed psad left there
@@ -853,7 +854,7 @@ export class PsadDaemon {
     const respond = () => this.response?.afterBatch(batch.scan.keys(), (ip) => this.engine.sources.get(ip)?.dl, (ip) => batch.autoBlockRegexMatch.has(ip));
     const c = this.cfg;
     const settings = alertSettings(c, {
-      analysisMode: false, analysisEmails: false, noDaemon: f.noDaemon, noEmailAlerts: f.testMode || /no.?e?mail/i.test(c.get('ALERTING_METHODS')),
+      analysisMode: false, analysisEmails: false, noDaemon: f.noDaemon, noEmailAlerts: f.testMode || !alertingMethods(c).mail,
       noRdns: f.noRdns, noWhois: f.noWhois, noPassiveOs: f.runtime.noPassiveOs,
     });
     settings.debug = f.debugTrace;
@@ -917,15 +918,8 @@ export class PsadDaemon {
     const c = this.cfg;
     if (this.flags.noFwcheck || this.flags.logServer || c.get('ENABLE_FW_LOGGING_CHECK') === 'N') return;
     try {
-      const mail = !this.flags.testMode && !/no.?e?mail/i.test(c.get('ALERTING_METHODS'));
-      const methods = c.get('ALERTING_METHODS');
-      if (!mail) c.set('ALERTING_METHODS', 'noemail');
-      let rv = 0;
-      try {
-        rv = fwAnalyzeMain(c, { fwFile: this.flags.fwFile || undefined, out: () => undefined, analyze: false });
-      } finally {
-        c.set('ALERTING_METHODS', methods);
-      }
+      const mail = !this.flags.testMode && alertingMethods(c).mail;
+      const rv = fwAnalyzeMain(c, { fwFile: this.flags.fwFile || undefined, out: () => undefined, analyze: false, mail });
       if (rv !== 0) this.log(`firewall setup warning: the ruleset does not log what psad needs, see ${c.get('FW_CHECK_FILE')}`);
     } catch (e) {
       this.log(`firewall check failed: ${(e as Error).message.replace(/\n/g, ' ')}`);
@@ -1072,7 +1066,7 @@ export class PsadDaemon {
       ident: cfg.get('SYSLOG_IDENTITY'),
       priority: syslogPriority(cfg.get('SYSLOG_FACILITY'), cfg.get('SYSLOG_PRIORITY')),
       socket: cfg.opt('SYSLOG_SOCKET', '/dev/log'),
-      enabled: !f.testMode && !/no.?syslog/i.test(cfg.get('ALERTING_METHODS')),
+      enabled: !f.testMode && alertingMethods(cfg).syslog,
     });
     this.detectJournald();
     if (!isDaemonChild()) {
