@@ -6,8 +6,9 @@ import { Mailer, mailerOptions } from '../alert/mailer';
 import { runningPid } from '../daemon/pidfile';
 import { parseNet, netContains, netText } from '../net/addr';
 import {
-  AutoResponse, blockTimeout, displayText, keyOf, normaliseNet, readRecordFile, SocketCmd,
+  AutoResponse, displayText, keyOf, normaliseNet, readRecordFile, SocketCmd,
 } from '../respond/auto-response';
+import { blockTimeout } from '../respond/block-expiry';
 import { responseEnv } from '../respond/env';
 import { createBackend } from '../respond/select';
 import { sendCommands } from '../respond/control-socket';
