@@ -33,7 +33,7 @@ interface ArgError {
   text: string;
 }
 
-export interface Normalised {
+interface Normalised {
   /** `--<declared name>` [value] per option, other arguments where they were, `--` and what follows it */
   tokens: string[];
   /** unknown and ambiguous names, missing or unwanted values */
@@ -45,7 +45,7 @@ export interface Normalised {
 const INT_RE = /^[+-]?\d+$/;
 
 /** Each option of argv resolved to the name it was declared with, as Getopt::Long resolves it. */
-export function normalise(argv: readonly string[], specs: readonly OptSpec[]): Normalised {
+function normalise(argv: readonly string[], specs: readonly OptSpec[]): Normalised {
   const tokens: string[] = [];
   const errors: ArgError[] = [];
   const intAt: number[] = [];
@@ -120,10 +120,7 @@ class SpecOption extends Option {
 /**
  * A commander Command with one option per declared name. It never prints or
  * exits, and has no help or version options of its own (-h and -V are
- * declared options). `int` parses an int option's value; it reports a bad
- * one and returns the previous value, because Getopt::Long goes on after a
- * bad value and psad prints every message, where commander stops at its
- * first error.
+ * declared options). `int` parses an int option's value.
  */
 function optionsCommand(specs: readonly OptSpec[], int: (spec: OptSpec, val: string, prev: number | undefined) => number | undefined): Command {
   const cmd = new Command()
@@ -142,6 +139,9 @@ function optionsCommand(specs: readonly OptSpec[], int: (spec: OptSpec, val: str
 /** argv parsed as psad 2.4.6's Getopt::Long parses it: the values by key, the other arguments, and the messages. */
 export function getopt(argv: readonly string[], specs: readonly OptSpec[]): ParsedArgs {
   const { tokens, errors, intAt } = normalise(argv, specs);
+  // a bad number is noted and the previous value kept, not thrown: Getopt::Long
+  // reports every bad argument, where commander would stop at the first; the
+  // n-th call is the n-th int option, as commander takes the tokens in order
   let intsSeen = 0;
   const cmd = optionsCommand(specs, (spec, val, prev) => {
     const at = intAt[intsSeen++];
