@@ -6,6 +6,7 @@
  * and the mail, and joins the DNS and whois answers in with alertBody().
  */
 import { BatchPair, PairState, SourceState } from '../engine/state';
+import { tcpScanType } from '../engine/scan-type';
 import { ctime } from '../text/ctime';
 import { AlertData, AlertSettings } from './alert-types';
 
@@ -21,13 +22,6 @@ export interface AlertText {
 const W = 23;
 const w = (label: string) => label.padStart(W);
 
-const NMAP: Record<string, string> = {
-  SYN: '-sT or -sS',
-  FIN: '-sF',
-  'URG PSH FIN': '-sX',
-  NULL: '-sN',
-  'URG PSH SYN FIN': '-O',
-};
 
 function range(a: number, b: number): string {
   return a === b ? `${a}` : `${a}-${b}`;
@@ -125,21 +119,15 @@ export function renderAlert(a: AlertInput, s: AlertSettings, d: Pick<AlertData, 
     let prefix = 'TCP flags: ';
     let syslogFlags = '';
     for (const [flags, n] of btcp!.flags) {
-      const nmap = NMAP[flags] ?? '';
       syslogFlags += `${flags} `;
-      if (bp.isTopera) {
-        style = `Topera ${flags} scan`;
-        b += `${w(prefix)}[${flags}: ${n} packets, Topera ${flags} scan]\n`;
-      } else if (bp.isMasscan) {
-        style = `Masscan ${flags} scan`;
-        b += `${w(prefix)}[${flags}: ${n} packets, Masscan ${flags} scan]\n`;
-      } else if (bp.isMirai) {
-        style = 'Mirai botnet default credentials scan';
-        b += `${w(prefix)}[${flags}: ${n} packets, Mirai botnet default credentials scan]\n`;
-        mirai = true;
+      const t = tcpScanType(bp, flags);
+      if (t.kind !== 'nmap') {
+        style = t.label;
+        b += `${w(prefix)}[${flags}: ${n} packets, ${t.label}]\n`;
+        if (t.kind === 'mirai') mirai = true;
       } else {
-        b += nmap ? `${w(prefix)}[${flags}: ${n} packets, Nmap: ${nmap}]\n` : `${w(prefix)}[${flags}: ${n} packets]\n`;
-        style = style ? `${style} ${nmap} scan,` : `Nmap ${nmap} scan,`;
+        b += t.hint ? `${w(prefix)}[${flags}: ${n} packets, Nmap: ${t.hint}]\n` : `${w(prefix)}[${flags}: ${n} packets]\n`;
+        style = style ? `${style} ${t.hint} scan,` : `Nmap ${t.hint} scan,`;
         prefix = '';
       }
     }

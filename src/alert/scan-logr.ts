@@ -1,5 +1,6 @@
 import { Engine } from '../engine/engine';
 import { Batch, BatchPair, PairState, SourceState } from '../engine/state';
+import { miraiReported } from '../engine/scan-type';
 import { syslogEcho } from '../text/debug-trace';
 import { AlertData, AlertSettings, AlertSink, LookupRequest } from './alert-types';
 import { absRanges, alertBody, renderAlert, renderSignatures } from './mail-body';
@@ -141,7 +142,7 @@ function alertPair(engine: Engine, src: SourceState, srcIp: string, dstIp: strin
   if (s.debug) s.debug.err('[+] scan_logr(): generating email.....\n');
 
   const r0 = renderAlert({ now: io.now(), srcIp, dstIp, src, pair, bp, totDsts, dl }, s, d);
-  if (r0.mirai && src.mirai23 && src.mirai23.has(dstIp)) src.mirai23.set(dstIp, 0);
+  if (r0.mirai) miraiReported(src, dstIp);
   const { text, scanMsg, emailCtr } = r0;
   const sig = renderSignatures(srcIp, dstIp, pair, protocols, s, d);
   // the debug and syslog lines in the order psad 2.4.6 writes them

@@ -1,4 +1,5 @@
 import { Batch, SourceState } from './state';
+import { isPortSweep } from './scan-type';
 import { DebugTrace } from '../text/debug-trace';
 
 /**
@@ -72,7 +73,7 @@ export function assignDangerLevels(opts: DangerLevelOptions, source: (ip: string
       else raise(5);
       if (raised) {
         if (!o.alertAll) pair.alerted = 0;
-        if (ePort && range === o.portRangeSweepThreshold && totDsts >= h1) {
+        if (isPortSweep(ePort, range, totDsts, o.portRangeSweepThreshold, h1)) {
           pair.isPortSweep = 1;
           if (dbg) dbg.out(`    Port sweep ${srcIp} -> ${dstIp} port ${ePort}\n`);
         }

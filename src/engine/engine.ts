@@ -16,6 +16,7 @@ import { scanStartFromLine } from './scan-time';
 import { detach } from '../ingest/detach';
 import { PortCounter } from './port-counter';
 import { assignDangerLevels } from './danger-level';
+import { observeMirai } from './scan-type';
 
 /** The settings of the detection engine, read from psad.conf and the command line. */
 export interface EngineOptions {
@@ -262,17 +263,7 @@ export class Engine {
     const dstIp = pkt.dst;
     let src = this.sources.get(srcIp);
 
-    if (proto === 'tcp' && pkt.flags.includes('SYN')) {
-      if (pkt.dp === 23) {
-        const s = src ?? this.source(srcIp);
-        src = s;
-        if (!s.mirai23) s.mirai23 = new Map();
-        bump(s.mirai23, dstIp);
-      } else if (pkt.dp === 2323) {
-        const c = src?.mirai23?.get(dstIp);
-        if (c !== undefined && c >= 10) pkt.isMirai = 1;
-      }
-    }
+    src = observeMirai(pkt, src, () => this.source(srcIp));
 
     const dbg = o.debug;
     if (dbg) dbg.err(`[+] valid packet: ${srcIp} (${pkt.sp}) -> ${dstIp} (${pkt.dp}) ${proto}\n`);
