@@ -4,7 +4,8 @@ import { PsadError } from '../config/errors';
 import { Syslog, syslogPriority } from '../alert/syslog';
 import { Mailer, mailerOptions } from '../alert/mailer';
 import { runningPid } from '../daemon/pidfile';
-import { parseNet, netContains, netText } from '../net/addr';
+import { netContains, netText } from '../net/addr';
+import { parseUserNet } from '../net/user-addr';
 import {
   AutoResponse, displayText, keyOf, normaliseNet, readRecordFile, SocketCmd,
 } from '../respond/auto-response';
@@ -47,7 +48,7 @@ function daemonRunning(cfg: PsadConfig): boolean {
 /** The address argument of --fw-block-ip / --fw-rm-block-ip as a network (IPv4 or IPv6). */
 function blockArg(arg: string, opt: string): { text: string; net: ReturnType<typeof normaliseNet> } {
   const t = arg.trim();
-  const net = /^[0-9A-Fa-f:.]+(?:\/[0-9.]+)?$/.test(t) ? parseNet(t) : null;
+  const net = /^[0-9A-Fa-f:.]+(?:\/[0-9.]+)?$/.test(t) ? parseUserNet(t) : null;
   if (!net) throw new PsadError(`The --${opt} argument accepts an IP address or network (IPv4 or IPv6): "${arg.slice(0, 80)}"`);
   const n = normaliseNet(net);
   return { text: displayText(n), net: n };

@@ -1,14 +1,25 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
 import fc from 'fast-check';
 import { Net, ipv4Addr, makeNet, netText, parseNet } from '../../src/net/addr';
 import { parseUserNet } from '../../src/net/user-addr';
+import { loadConfig } from '../../src/config/config';
+import { PsadError } from '../../src/config/errors';
+import { parseAutoDl } from '../../src/data/auto-dl';
+import { localNetworks } from '../../src/pipeline/runtime';
+import { homeNetsOf } from '../../src/respond/env';
+import { parseSocketLine } from '../../src/respond/auto-response';
+import { fwBlockIp } from '../../src/cli/fw-commands';
+import { ROOT, tmpDir } from '../helpers/paths';
 
 /**
  * parseUserNet: every address and network a user gives goes through ip-num.
  * It accepts and refuses what the project's own parser (parseNet, still used
- * for packets and for what programs print) did, with the same result, except
- * that an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4 address.
+ * for what programs print and psad's record files) did, with the same
+ * result, except that an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the
+ * IPv4 address.
  */
 
 const text = (s: string): string | null => {
@@ -85,4 +96,45 @@ test('property: the same verdict and network as the project\'s own parser for ad
   for (const s of ['192.0.2.1/255.255.255.0', '::ffff:1.2.3.4/128', '::ffff:1.2.3.4/95', '1:2:3:4:5:6:7:8', '::1.2.3.4', '1.2.3.4/32']) {
     assert.deepEqual(parseUserNet(s), expected(s), s);
   }
+});
+
+function config(dir: string, extra: string[]) {
+  const ovr = path.join(dir, 'o.conf');
+  fs.writeFileSync(ovr, [`INSTALL_ROOT ${dir}/root;`, `PSAD_CONF_DIR ${path.join(ROOT, 'etc')};`, `AUTO_DL_FILE ${dir}/auto_dl;`,
+    // blocks go to hosts.deny in the scratch directory; iptables is never run
+    'ENABLE_AUTO_IDS Y;', 'IPTABLES_BLOCK_METHOD N;', 'TCPWRAPPERS_BLOCK_METHOD Y;', `ETC_HOSTS_DENY_FILE ${dir}/hosts.deny;`,
+    'iptablesCmd /bin/false;', 'ip6tablesCmd /bin/false;', ...extra, ''].join('\n'));
+  fs.writeFileSync(path.join(dir, 'auto_dl'), '');
+  return loadConfig({ configFile: path.join(ROOT, 'etc', 'psad.conf'), overrideFiles: [ovr] });
+}
+
+test('auto_dl: an ::ffff:a.b.c.d entry is the IPv4 address (or network)', () => {
+  const warns: string[] = [];
+  const dl = parseAutoDl(['::ffff:192.0.2.7 0;', '::ffff:198.51.100.9/120 2 tcp;', '::ffff:192.0.2.8/200 1;', '2001:db8::7 3;'],
+    'auto_dl', (m) => warns.push(m), () => null);
+  assert.deepEqual(dl.map((e) => [e.key, e.net.v6, netText(e.net), e.dl]), [
+    ['::ffff:192.0.2.7', false, '192.0.2.7/32', 0],
+    ['::ffff:198.51.100.9', false, '198.51.100.0/24', 2],
+    ['2001:db8::7', true, '2001:db8::7/128', 3],
+  ]);
+  assert.deepEqual(warns, ['auto_dl:3: auto_dl entry "::ffff:192.0.2.8/200" is not a valid address or network, skipped']);
+});
+
+test('HOME_NET: an ::ffff:a.b.c.d entry is the IPv4 network, for the local networks and the never-block check', () => {
+  const cfg = config(tmpDir('uaddr-home'), ['HOME_NET ::ffff:192.0.2.1, ::ffff:198.51.100.0/120;']);
+  assert.deepEqual(homeNetsOf(cfg), [parseNet('192.0.2.1'), parseNet('198.51.100.0/24')]);
+  const local = config(tmpDir('uaddr-local'), ['HOME_NET ::ffff:192.0.2.1, 10.0.0.0/8;', 'ENABLE_INTF_LOCAL_NETS N;', 'IFCFGTYPE iproute2;']);
+  assert.deepEqual(localNetworks(local, false, () => undefined), [parseNet('192.0.2.1'), parseNet('10.0.0.0/8')]);
+});
+
+test('--fw-block-ip and socket requests: ::ffff:a.b.c.d is a.b.c.d', async () => {
+  const dir = tmpDir('uaddr-block');
+  const cfg = config(dir, []);
+  fs.writeFileSync(path.join(dir, 'auto_dl'), '192.0.2.0/24 0;\n');
+  await assert.rejects(fwBlockIp(cfg, '::ffff:192.0.2.5', () => undefined, true),
+    (e: Error) => e instanceof PsadError && e.message === `192.0.2.5 overlaps with whitelisted 192.0.2.0/24 in ${dir}/auto_dl`);
+  await assert.rejects(fwBlockIp(cfg, '::ffff:127.0.0.1', () => undefined, true),
+    (e: Error) => e instanceof PsadError && e.message === 'Not blocking 127.0.0.1: it is a loopback address.');
+  assert.deepEqual(parseSocketLine('add ::ffff:203.0.113.9'), { kind: 'add', net: parseNet('203.0.113.9'), text: '203.0.113.9' });
+  assert.deepEqual(parseSocketLine('del ::ffff:203.0.113.0/120'), { kind: 'del', net: parseNet('203.0.113.0/24'), text: '203.0.113.0/24' });
 });
