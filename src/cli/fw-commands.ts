@@ -192,8 +192,11 @@ export function blockedStatus(cfg: PsadConfig, specificIp: string, verbose: bool
   const cleanup: SocketCmd[] = [];
   const rawLines = fs.readFileSync(file, 'latin1').split('\n');
   const records = readRecordFile(file, now, () => undefined);
+  // the address is matched as written, except that ::ffff:a.b.c.d is a.b.c.d, as its block was recorded
+  const asIPv4 = specificIp.includes(':') ? parseUserNet(specificIp) : null;
+  const wanted = asIPv4 && !asIPv4.v6 ? displayText(asIPv4) : specificIp;
   for (const rec of records) {
-    if (specificIp && rec.text !== specificIp) continue;
+    if (wanted && rec.text !== wanted) continue;
     const hasTime = rawLines.some((l) => new RegExp(`^\\s*${rec.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+\\d+`).test(l));
     const dl = dlOf(rec.text) ?? cfg.num('AUTO_IDS_DANGER_LEVEL');
     const timeout = blockTimeout(cfg, dl);

@@ -11,7 +11,7 @@ import { parseAutoDl } from '../../src/data/auto-dl';
 import { localNetworks } from '../../src/pipeline/runtime';
 import { homeNetsOf } from '../../src/respond/env';
 import { parseSocketLine } from '../../src/respond/auto-response';
-import { fwBlockIp } from '../../src/cli/fw-commands';
+import { fwBlockIp, blockedStatus } from '../../src/cli/fw-commands';
 import { ROOT, tmpDir } from '../helpers/paths';
 
 /**
@@ -127,7 +127,7 @@ test('HOME_NET: an ::ffff:a.b.c.d entry is the IPv4 network, for the local netwo
   assert.deepEqual(localNetworks(local, false, () => undefined), [parseNet('192.0.2.1'), parseNet('10.0.0.0/8')]);
 });
 
-test('--fw-block-ip and socket requests: ::ffff:a.b.c.d is a.b.c.d', async () => {
+test('--fw-block-ip, socket requests and --status-ip: ::ffff:a.b.c.d is a.b.c.d', async () => {
   const dir = tmpDir('uaddr-block');
   const cfg = config(dir, []);
   fs.writeFileSync(path.join(dir, 'auto_dl'), '192.0.2.0/24 0;\n');
@@ -137,4 +137,9 @@ test('--fw-block-ip and socket requests: ::ffff:a.b.c.d is a.b.c.d', async () =>
     (e: Error) => e instanceof PsadError && e.message === 'Not blocking 127.0.0.1: it is a loopback address.');
   assert.deepEqual(parseSocketLine('add ::ffff:203.0.113.9'), { kind: 'add', net: parseNet('203.0.113.9'), text: '203.0.113.9' });
   assert.deepEqual(parseSocketLine('del ::ffff:203.0.113.0/120'), { kind: 'del', net: parseNet('203.0.113.0/24'), text: '203.0.113.0/24' });
+  fs.mkdirSync(path.dirname(cfg.get('AUTO_BLOCK_IPT_FILE')), { recursive: true });
+  fs.writeFileSync(cfg.get('AUTO_BLOCK_IPT_FILE'), '203.0.113.9 1800000000\n203.0.113.10 1800000000\n');
+  const lines = blockedStatus(cfg, '::ffff:203.0.113.9', false, () => undefined).lines;
+  assert.equal(lines[0], '    iptables auto-blocking status for: ::ffff:203.0.113.9: \n');
+  assert.deepEqual(lines.slice(1).filter((l) => l.includes('203.0.113.')), ['      203.0.113.9 (unlimited timeout)\n']);
 });
