@@ -4,7 +4,8 @@ import { PsadError } from '../config/errors';
 import { Syslog, syslogPriority } from '../alert/syslog';
 import { Mailer, mailerOptions } from '../alert/mailer';
 import { runningPid } from '../daemon/pidfile';
-import { parseNet, netContains, netText } from '../net/addr';
+import { netContains, netText } from '../net/addr';
+import { parseUserNet } from '../net/user-addr';
 import {
   AutoResponse, displayText, keyOf, normaliseNet, readRecordFile, SocketCmd,
 } from '../respond/auto-response';
@@ -47,7 +48,7 @@ function daemonRunning(cfg: PsadConfig): boolean {
 /** The address argument of --fw-block-ip / --fw-rm-block-ip as a network (IPv4 or IPv6). */
 function blockArg(arg: string, opt: string): { text: string; net: ReturnType<typeof normaliseNet> } {
   const t = arg.trim();
-  const net = /^[0-9A-Fa-f:.]+(?:\/[0-9.]+)?$/.test(t) ? parseNet(t) : null;
+  const net = /^[0-9A-Fa-f:.]+(?:\/[0-9.]+)?$/.test(t) ? parseUserNet(t) : null;
   if (!net) throw new PsadError(`The --${opt} argument accepts an IP address or network (IPv4 or IPv6): "${arg.slice(0, 80)}"`);
   const n = normaliseNet(net);
   return { text: displayText(n), net: n };
@@ -191,8 +192,11 @@ export function blockedStatus(cfg: PsadConfig, specificIp: string, verbose: bool
   const cleanup: SocketCmd[] = [];
   const rawLines = fs.readFileSync(file, 'latin1').split('\n');
   const records = readRecordFile(file, now, () => undefined);
+  // the address is matched as written, except that ::ffff:a.b.c.d is a.b.c.d, as its block was recorded
+  const asIPv4 = specificIp.includes(':') ? parseUserNet(specificIp) : null;
+  const wanted = asIPv4 && !asIPv4.v6 ? displayText(asIPv4) : specificIp;
   for (const rec of records) {
-    if (specificIp && rec.text !== specificIp) continue;
+    if (wanted && rec.text !== wanted) continue;
     const hasTime = rawLines.some((l) => new RegExp(`^\\s*${rec.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+\\d+`).test(l));
     const dl = dlOf(rec.text) ?? cfg.num('AUTO_IDS_DANGER_LEVEL');
     const timeout = blockTimeout(cfg, dl);

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { getopt } from '../config/getopt';
-import { parseNet } from '../net/addr';
+import { parseUserNet } from '../net/user-addr';
 import { psadOptSpecs, NOT_YET } from '../config/psad-options';
 import { loadConfig, PsadConfig, applyFwSearchFile } from '../config/config';
 import { PsadError } from '../config/errors';
@@ -254,8 +254,8 @@ export async function main(argv: string[]): Promise<number> {
   if (v.has('status-dl') && (int(v, 'status-dl') < 1 || int(v, 'status-dl') > 5)) fatal('The --status-dl must be between 1 and 5.');
   if (flag(v, 'no-kmsgsd') && !debugOn) fatal('The --no-kmsgsd option can only be used with --debug.');
   if (flag(v, 'fw-del-chains') && !flag(v, 'Flush')) fatal('The --fw-del-chains option can only be used with --Flush.');
-  if (v.has('restrict-ip') && !parseNet(str(v, 'restrict-ip'))) fatal('The --restrict-ip argument accepts an IP address or network.');
-  if (v.has('status-ip') && !parseNet(str(v, 'status-ip'))) fatal('The --status-ip argument accepts an IP address or network.');
+  if (v.has('restrict-ip') && !parseUserNet(str(v, 'restrict-ip'))) fatal('The --restrict-ip argument accepts an IP address or network.');
+  if (v.has('status-ip') && !parseUserNet(str(v, 'status-ip'))) fatal('The --status-ip argument accepts an IP address or network.');
   for (const k of ['packets', 'Interval', 'CSV-max-lines', 'CSV-start-line', 'CSV-end-line', 'debug-sid']) {
     if (v.has(k) && int(v, k) < 0) fatal(`The --${k} argument must not be negative.`);
   }

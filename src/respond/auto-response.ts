@@ -3,6 +3,7 @@ import * as path from 'path';
 import { spawn } from 'child_process';
 import { PsadConfig } from '../config/config';
 import { Net, Addr, parseNet, makeNet, netContains, netText, ipv4Text, ipv6Canonical, parseAddr } from '../net/addr';
+import { parseUserNet } from '../net/user-addr';
 import { AutoDlEntry } from '../data/auto-dl';
 import { FirewallBackend, FwOp, ApplyResult } from './backend';
 import { blockTimeout, expired as blockExpired, remaining, timeoutText } from './block-expiry';
@@ -116,7 +117,7 @@ export function parseSocketLine(line: string): SocketCmd | null {
   if (/flush/i.test(line)) return { kind: 'flush', delChains: /delchains/i.test(line) };
   const m = /(?:^|\s)(add|del)\s+(\S+)\s*$/i.exec(line);
   if (!m) return null;
-  const net = parseNet(m[2]);
+  const net = parseUserNet(m[2]);
   if (!net) return null;
   const n = normaliseNet(net);
   return { kind: m[1].toLowerCase() as 'add' | 'del', net: n, text: displayText(n) };
