@@ -97,11 +97,14 @@ export function normalizePacket(block: string[]): string[] {
 
 /**
  * psad's "scan detected (STYLE): ... flags: FLAGS ..." syslog line lists the
- * scan styles and the TCP flags of an alert in hash order: sorted here.
+ * scan styles and the TCP flags of an alert in hash order: sorted here. The
+ * "Nmap " goes before whichever style comes first ("Nmap -sT or -sS scan,
+ * scan" or "Nmap  scan, -sT or -sS scan" for SYN and SYN FIN packets), so it
+ * is left out of the comparison.
  */
 function scanDetected(l: string): string {
   const m = /^(\[\+\] syslog msg: scan detected )\((.*?)\)(: .*)$/.exec(l);
-  let t = m ? `${m[1]}(${m[2].split(', ').sort().join(', ')})${m[3]}` : l;
+  let t = m ? `${m[1]}(${m[2].split(', ').map((x) => x.replace(/^Nmap /, '')).sort().join(', ')})${m[3]}` : l;
   t = t.replace(/ flags: ([A-Z ]+?)( (?:tcp|udp|icmp|other proto) pkts:| DL:)/, (_x, f: string, rest: string) => ` flags: ${f.split(' ').sort().join(' ')}${rest}`);
   // the first SIG_MSG_SYSLOG_THRESHOLD signatures of a pair's hash walk are logged: only their number is compared
   return t.replace(/^(\[\+\] syslog msg: src: \S+ signature match: ).*$/, '$1<signature>');

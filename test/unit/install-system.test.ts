@@ -26,8 +26,10 @@ const REPLACED = [
 ];
 const DATA = ['signatures', 'auto_dl', 'icmp_types', 'icmp6_types', 'ip_options', 'posf', 'pf.os', 'protocols', 'snort_rule_dl'];
 
+/** Debian's psad is installed and its files are there to copy (scripts/test-alone.sh hides them: stand-ins then). */
 function debianPsadInstalled(): boolean {
-  return spawnSync('dpkg-query', ['-W', '-f', '${Status}', 'psad'], { encoding: 'utf8' }).stdout === 'install ok installed';
+  if (spawnSync('dpkg-query', ['-W', '-f', '${Status}', 'psad'], { encoding: 'utf8' }).stdout !== 'install ok installed') return false;
+  return spawnSync('dpkg-query', ['-L', 'psad'], { encoding: 'utf8' }).stdout.split('\n').filter((x) => x).every((p) => fs.existsSync(p));
 }
 
 /** A root holding Debian's psad: files, /var/lib/dpkg/status and info/psad.list. */
