@@ -317,7 +317,8 @@ export function localNetworks(cfg: PsadConfig, analysisMode: boolean, warn: (msg
         const n = parseUserNet(item) ?? parseUserNet(m[1]);
         if (!n) continue;
         nets.push(n);
-        const homeNet = parseUserNet(m[1])!;
+        // the dotted quad psad's pattern picked out, or the whole entry when that is no network (::ffff:a.b.c.d/120)
+        const homeNet = parseUserNet(m[1]) ?? n;
         const found = connected.some((c) => c.prefix <= homeNet.prefix && netContainsNet(c, homeNet));
         if (found) foundOne = true;
         else warn(`config warning: HOME_NET definition in psad.conf contains "${m[1]}" which does not appear to be directly connected to the local system.`);

@@ -125,6 +125,11 @@ test('HOME_NET: an ::ffff:a.b.c.d entry is the IPv4 network, for the local netwo
   assert.deepEqual(homeNetsOf(cfg), [parseNet('192.0.2.1'), parseNet('198.51.100.0/24')]);
   const local = config(tmpDir('uaddr-local'), ['HOME_NET ::ffff:192.0.2.1, 10.0.0.0/8;', 'ENABLE_INTF_LOCAL_NETS N;', 'IFCFGTYPE iproute2;']);
   assert.deepEqual(localNetworks(local, false, () => undefined), [parseNet('192.0.2.1'), parseNet('10.0.0.0/8')]);
+  // a mapped network with a prefix over 32: psad's dotted-quad pattern picks out "198.51.100.0/120", no network; no crash
+  const mapped = config(tmpDir('uaddr-mapped'), ['HOME_NET ::ffff:198.51.100.0/120;', 'ENABLE_INTF_LOCAL_NETS N;', 'IFCFGTYPE iproute2;']);
+  const warns: string[] = [];
+  assert.deepEqual(localNetworks(mapped, false, (m) => warns.push(m)), [parseNet('198.51.100.0/24')]);
+  assert.ok(warns.every((w) => w.startsWith('config warning: HOME_NET definition')), warns.join('\n'));
 });
 
 test('--fw-block-ip, socket requests and --status-ip: ::ffff:a.b.c.d is a.b.c.d', async () => {
