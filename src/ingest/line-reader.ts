@@ -1,49 +1,92 @@
 import * as fs from 'fs';
+import { LineSource } from './line-source';
+import { LineSplitter } from './line-splitter';
+
+/** A read buffer: lines are handed out as parts of it, so it is not reused but replaced when nearly full. */
+const BUFFER = 4 << 20;
+const LEAST_READ = 64 << 10;
 
 /**
- * Calls `fn(line, eol)` for every line of a file descriptor, reading in large
- * chunks. Bytes are decoded as latin1 so that every byte survives the round
- * trip to the error log; `eol` is false only for a last line without '\n'.
- * Returning false from `fn` stops the reading. A partial line stays in the
- * byte buffer (no string concatenation); the buffer grows for longer lines.
+ * A log read once, to its end, from a descriptor its caller opened and
+ * closes (-A, --CSV, -B -m: a file, standard input, a FIFO). Each `read`
+ * hands out the lines of one read of the descriptor, and at its end the
+ * last line also without a newline.
  */
-export function forEachLine(fd: number, fn: (line: string, eol: boolean) => boolean | void): void {
-  let buf = Buffer.allocUnsafe(4 << 20);
-  let used = 0;
-  for (;;) {
-    if (used === buf.length) {
-      const bigger = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(bigger, 0, 0, used);
-      buf = bigger;
+export class OneShotInput implements LineSource<Buffer> {
+  private readonly splitter = new LineSplitter();
+  private buf = Buffer.allocUnsafe(BUFFER);
+  private used = 0;
+  private _state: 'reading' | 'ended' = 'reading';
+  private _linesRead = 0;
+  readonly problem = '';
+
+  constructor(private readonly fd: number) {}
+
+  get state(): 'reading' | 'ended' {
+    return this._state;
+  }
+
+  get linesRead(): number {
+    return this._linesRead;
+  }
+
+  read(lines: Buffer[]): void {
+    if (this._state === 'ended') return;
+    if (this.buf.length - this.used < LEAST_READ) {
+      this.buf = Buffer.allocUnsafe(BUFFER);
+      this.used = 0;
     }
     let n: number;
     try {
-      n = fs.readSync(fd, buf, used, buf.length - used, null);
+      n = fs.readSync(this.fd, this.buf, this.used, this.buf.length - this.used, null);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      if (code === 'EOF') n = 0;
-      else throw e;
+      if (code === 'EAGAIN') return;
+      if (code !== 'EOF') throw e;
+      n = 0;
     }
-    if (n === 0) break;
-    const end = used + n;
-    const lastNl = buf.lastIndexOf(10, end - 1);
-    if (lastNl < used) {
-      used = end;
-      continue;
+    const before = lines.length;
+    if (n === 0) {
+      const last = this.splitter.finish();
+      if (last) lines.push(last);
+      this._state = 'ended';
+    } else {
+      const chunk = this.buf.subarray(this.used, this.used + n);
+      this.used += n;
+      this.splitter.push(chunk, (b, start, end) => {
+        lines.push(b.subarray(start, end + 1));
+      });
     }
-    const chunk = buf.toString('latin1', 0, lastNl + 1);
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf('\n', start);
-      if (nl < 0) break;
-      if (fn(chunk.slice(start, nl), true) === false) return;
-      start = nl + 1;
-    }
-    buf.copy(buf, 0, lastNl + 1, end);
-    used = end - lastNl - 1;
+    this._linesRead += lines.length - before;
   }
-  if (used > 0) fn(buf.toString('latin1', 0, used), false);
+
+  /** Stops reading: the rest is not read (the descriptor is its opener's to close). */
+  close(): void {
+    this.splitter.clear();
+    this._state = 'ended';
+  }
+}
+
+/** The bytes of a line without its newline: line[0, end). */
+const contentEnd = (line: Buffer) => (line.length > 0 && line[line.length - 1] === 10 ? line.length - 1 : line.length);
+
+/**
+ * Calls `fn(line, eol)` for every line of a file descriptor, read once to
+ * its end. Bytes are decoded as latin1 so that every byte survives the round
+ * trip to the error log; `eol` is false only for a last line without '\n'.
+ * Returning false from `fn` stops the reading.
+ */
+export function forEachLine(fd: number, fn: (line: string, eol: boolean) => boolean | void): void {
+  const input = new OneShotInput(fd);
+  const lines: Buffer[] = [];
+  while (input.state !== 'ended') {
+    input.read(lines);
+    for (const l of lines) {
+      const end = contentEnd(l);
+      if (fn(l.toString('latin1', 0, end), end < l.length) === false) return;
+    }
+    lines.length = 0;
+  }
 }
 
 /** Does buf[start, end) contain "IN" followed later by "OUT" (the -A candidate test)? */
@@ -67,40 +110,19 @@ function inOut(buf: Buffer, start: number, end: number): boolean {
  */
 export function countInOutLines(fd: number, each: ((buf: Buffer, start: number, end: number) => number) | null,
   stopAt: number): { lines: number; candidates: number } {
-  let buf = Buffer.allocUnsafe(4 << 20);
-  let used = 0;
+  const input = new OneShotInput(fd);
+  const read: Buffer[] = [];
   let lines = 0;
   let cands = 0;
-  const line = (s: number, e: number): boolean => {
-    lines++;
-    if (stopAt > 0 && cands >= stopAt) return false;
-    if (inOut(buf, s, e)) cands += each ? each(buf, s, e) : 1;
-    return true;
-  };
-  for (;;) {
-    if (used === buf.length) {
-      const bigger = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(bigger, 0, 0, used);
-      buf = bigger;
+  while (input.state !== 'ended') {
+    input.read(read);
+    for (const l of read) {
+      lines++;
+      if (stopAt > 0 && cands >= stopAt) return { lines, candidates: cands };
+      const end = contentEnd(l);
+      if (inOut(l, 0, end)) cands += each ? each(l, 0, end) : 1;
     }
-    const n = fs.readSync(fd, buf, used, buf.length - used, null);
-    if (n === 0) break;
-    const end = used + n;
-    const lastNl = buf.lastIndexOf(10, end - 1);
-    if (lastNl < used) {
-      used = end;
-      continue;
-    }
-    let s = 0;
-    for (;;) {
-      const nl = buf.indexOf(10, s);
-      if (nl < 0 || nl > lastNl) break;
-      if (!line(s, nl)) return { lines, candidates: cands };
-      s = nl + 1;
-    }
-    buf.copy(buf, 0, lastNl + 1, end);
-    used = end - lastNl - 1;
+    read.length = 0;
   }
-  if (used > 0) line(0, used);
   return { lines, candidates: cands };
 }
