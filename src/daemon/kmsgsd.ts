@@ -24,6 +24,7 @@ import { PSAD_VERSION } from '../report/status-report';
 import { daemonize, isDaemonChild } from './daemonize';
 import { pidAlive, readPid, removeOwnPidFile, writePidFile } from './pidfile';
 import { enlargePipe } from './pipe-size';
+import { daemonLogger } from '../text/daemon-log';
 
 export const DEFAULT_CONFIG = '/etc/psad/psad.conf';
 
@@ -308,8 +309,11 @@ class Kmsgsd {
     process.on('SIGINT', () => void this.stop('SIGINT'));
   }
 
+  /** kmsgsd's own diagnostics (text/daemon-log.ts), written to syslog as plain lines. */
+  private readonly logger = daemonLogger('kmsgsd', (r) => this.syslog.log(r.msg));
+
   private log(msg: string): void {
-    this.syslog.log(msg);
+    this.logger.info(msg);
   }
 
   /**

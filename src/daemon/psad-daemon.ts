@@ -41,6 +41,7 @@ import { ControlSocket } from '../respond/control-socket';
 import { responseEnv } from '../respond/env';
 import { fwAnalyzeMain } from '../pipeline/fwcheck-run';
 import { alertingMethods } from '../config/alerting';
+import { daemonLogger } from '../text/daemon-log';
 
 /** Command-line settings of the daemon. */
 export interface DaemonFlags {
@@ -152,9 +153,16 @@ export class PsadDaemon {
 
   constructor(private readonly flags: DaemonFlags) {}
 
+  /** psad's own diagnostics (text/daemon-log.ts): syslog lines as psad writes them, echoed by --debug. */
+  private readonly logger = daemonLogger('psad', (r) => {
+    this.syslog.log(r.msg);
+    if (this.flags.debugTrace) this.flags.debugTrace.err(`[+] syslog msg: ${r.msg}\n`);
+    if (r.component === 'source' && !isDaemonChild() && !this.flags.debug) process.stderr.write(`[-] ${r.msg}\n`);
+  });
+  private readonly sourceLogger = this.logger.child({ component: 'source' });
+
   private log(msg: string): void {
-    this.syslog.log(msg);
-    if (this.flags.debugTrace) this.flags.debugTrace.err(`[+] syslog msg: ${msg}\n`);
+    this.logger.info(msg);
   }
 
   private paths(): StatusFilePaths {
@@ -517,8 +525,7 @@ export class PsadDaemon {
 
   /** Messages about the source: syslog, and stderr when psad runs in the foreground. */
   private sourceLog(msg: string): void {
-    this.log(msg);
-    if (!isDaemonChild() && !this.flags.debug) process.stderr.write(`[-] ${msg}\n`);
+    this.sourceLogger.warn(msg);
   }
 
   /**
@@ -970,7 +977,15 @@ export class PsadDaemon {
     }
     this.setup(false);
     const newFile = this.selectDataFile();
-    if (!this.readCmdMode && newFile !== this.dataFile) {
+    const readingCmd = this.input instanceof CommandSource;
+    if (this.readCmdMode && !readingCmd) {
+      // ENABLE_FW_MSG_READ_CMD (or AUTO_DETECT_JOURNALCTL) turned on: the command from now on
+      this.input?.close();
+      this.startReadCmd();
+      this.startKernelCheck();
+    } else if (!this.readCmdMode && (readingCmd || newFile !== this.dataFile)) {
+      // turned off, or another data file named: that file from its end (the command is stopped)
+      if (readingCmd) fs.rmSync(this.cfg.get('PSAD_FW_READ_PID_FILE'), { force: true });
       this.dataFile = newFile;
       this.openDataFile('end');
       this.startKernelCheck();
@@ -1122,9 +1137,8 @@ export class PsadDaemon {
       // the kernel's own count first: a line it logged before this read may be among the lines read
       this.pollKernel();
       const lines: string[] = [];
-      // the source was opened for the mode psad started in (or the data file a HUP named); a HUP that
-      // turns ENABLE_FW_MSG_READ_CMD on or off does not switch it, and nothing is read until a restart
-      if (this.input && this.readCmdMode === (this.input instanceof CommandSource)) {
+      // the source of the mode psad runs in (a HUP that changes the mode or the data file switches it)
+      if (this.input) {
         this.input.read(lines);
         this.updateSourceState();
       }

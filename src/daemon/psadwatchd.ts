@@ -16,6 +16,7 @@ import { Syslog } from '../alert/syslog';
 import { DaemonArgs, daemonStart, errorText, processAlive, syslogOptions } from './kmsgsd';
 import { removeOwnPidFile, writePidFile } from './pidfile';
 import { alertingMethods } from '../config/alerting';
+import { daemonLogger } from '../text/daemon-log';
 
 export type DaemonName = 'psad' | 'kmsgsd';
 
@@ -182,8 +183,11 @@ class Watchd {
     return watchSettings(this.cfg);
   }
 
+  /** psadwatchd's own diagnostics (text/daemon-log.ts), written to syslog as plain lines. */
+  private readonly logger = daemonLogger('psadwatchd', (r) => this.syslog.log(r.msg));
+
   private log(msg: string): void {
-    this.syslog.log(msg);
+    this.logger.info(msg);
   }
 
   start(): void {
