@@ -1,4 +1,4 @@
-import pino from 'pino';
+import type { Logger } from 'pino';
 
 /** One diagnostic record of a daemon: its level, the component that wrote it, and its text. */
 export interface LogRecord {
@@ -7,7 +7,7 @@ export interface LogRecord {
   msg: string;
 }
 
-export type DaemonLogger = pino.Logger;
+export type DaemonLogger = Logger;
 
 /**
  * The daemons' own diagnostic logs (psad, kmsgsd, psadwatchd: starting,
@@ -19,6 +19,8 @@ export type DaemonLogger = pino.Logger;
  * output and written exactly as psad 2.4.6 writes them.
  */
 export function daemonLogger(daemon: string, write: (r: LogRecord) => void): DaemonLogger {
+  // loaded here, by the daemons only: the other modes do not pay its start-up time (about 30 ms)
+  const pino = require('pino') as typeof import('pino');
   return pino(
     { base: { component: daemon }, timestamp: false, formatters: { level: (label) => ({ level: label }) } },
     {
