@@ -1,4 +1,4 @@
-import { LookupRequest, LookupResult } from './scan-logr';
+import { LookupRequest, LookupResult } from './alert-types';
 
 /** Reverse DNS and whois as the alert stage uses them (the Resolver). */
 export interface LookupService {

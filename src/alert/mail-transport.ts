@@ -1,5 +1,4 @@
 import * as os from 'os';
-import * as nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { PsadConfig } from '../config/config';
 
@@ -43,6 +42,8 @@ export interface SpawnTracker {
  * (disableFileAccess/disableUrlAccess): an alert body is text only.
  */
 export function createMailTransport(t: MailTransportConfig, tracker?: SpawnTracker, timeoutMs = 60000): Mail {
+  // loaded when a mail is sent, not by every psad command (about 60 ms of start-up)
+  const nodemailer = require('nodemailer') as typeof import('nodemailer');
   if (t.kind === 'smtp') {
     return nodemailer.createTransport({
       host: t.host,

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { isUtf8 } from 'buffer';
 import type Mail from 'nodemailer/lib/mailer';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import type MailComposerType from 'nodemailer/lib/mail-composer';
 import { MailTransportConfig, SpawnTracker, createMailTransport, mailTransportConfig } from './mail-transport';
 import { PsadConfig } from '../config/config';
 
@@ -134,6 +134,8 @@ export function composeMessage(m: OutMessage, dfltFrom: string): Mail.Options {
 /** The RFC 822 text of a message (for the spool and for tests). */
 export function buildRaw(msg: Mail.Options): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // loaded when a mail is composed (see mail-transport.ts)
+    const MailComposer = require('nodemailer/lib/mail-composer') as typeof MailComposerType;
     new MailComposer({ ...msg, disableFileAccess: true, disableUrlAccess: true } as Mail.Options).compile().build((err, b) => (err ? reject(err) : resolve(b)));
   });
 }

@@ -1,5 +1,5 @@
 import { PsadConfig } from '../config/config';
-import { AlertSettings } from './scan-logr';
+import { AlertSettings } from './alert-types';
 
 export interface AlertFlags {
   analysisMode: boolean;

@@ -8,8 +8,8 @@ import { Batch } from '../engine/state';
 import { Packet } from '../ingest/packet';
 import { parseLine, newParserState, PKT_ERROR, PKT_IGNORE } from '../ingest/parse';
 import { forEachLine } from '../ingest/line-reader';
-import { ctime } from './ctime';
-import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags } from './runtime';
+import { ctime } from '../text/ctime';
+import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags } from '../pipeline/runtime';
 
 export interface BenchmarkOptions {
   /** --packets (0 = not given) */

@@ -4,7 +4,7 @@ import { warnToStderr } from '../data/diagnostics';
 import { newParserState } from '../ingest/parse';
 import { runCsv, FdWriter } from '../report/csv';
 import { runGnuplot, GNUPLOT_DEFAULTS } from '../report/gnuplot';
-import { loadDataTables, parserOptions, RuntimeFlags } from './runtime';
+import { loadDataTables, parserOptions, RuntimeFlags } from '../pipeline/runtime';
 
 type Values = Map<string, string | number | boolean>;
 

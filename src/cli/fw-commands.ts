@@ -4,28 +4,31 @@ import { PsadError } from '../config/errors';
 import { Syslog, syslogPriority } from '../alert/syslog';
 import { Mailer, mailerOptions } from '../alert/mailer';
 import { runningPid } from '../daemon/pidfile';
-import { parseNet, netContains, netText } from '../net/addr';
+import { netContains, netText } from '../net/addr';
+import { parseUserNet } from '../net/user-addr';
 import {
-  AutoResponse, blockTimeout, displayText, keyOf, normaliseNet, readRecordFile, SocketCmd,
+  AutoResponse, displayText, keyOf, normaliseNet, readRecordFile, SocketCmd,
 } from '../respond/auto-response';
+import { blockTimeout } from '../respond/block-expiry';
 import { responseEnv } from '../respond/env';
 import { createBackend } from '../respond/select';
 import { sendCommands } from '../respond/control-socket';
-import { loadAutoDl } from './runtime';
+import { loadAutoDl } from '../pipeline/runtime';
+import { alertingMethods } from '../config/alerting';
 
 type Out = (text: string) => void;
 
 /** syslog and mail for a client that acts itself (no daemon running). */
 function clientIo(cfg: PsadConfig, testMode: boolean): { syslog: Syslog; mailer: Mailer; log: (m: string) => void; mail: (s: string) => void } {
-  const methods = cfg.get('ALERTING_METHODS');
+  const methods = alertingMethods(cfg);
   const syslog = new Syslog({
     ident: cfg.get('SYSLOG_IDENTITY'),
     priority: syslogPriority(cfg.get('SYSLOG_FACILITY'), cfg.get('SYSLOG_PRIORITY')),
     socket: cfg.opt('SYSLOG_SOCKET', '/dev/log'),
-    enabled: !testMode && !/no.?syslog/i.test(methods),
+    enabled: !testMode && methods.syslog,
   });
   const mailer = new Mailer(mailerOptions(cfg, {
-    enabled: !testMode && !/no.?e?mail/i.test(methods),
+    enabled: !testMode && methods.mail,
     onError: (m) => process.stderr.write(`[*] ${m}\n`),
     retryDelaysMs: [],
   }));
@@ -45,7 +48,7 @@ function daemonRunning(cfg: PsadConfig): boolean {
 /** The address argument of --fw-block-ip / --fw-rm-block-ip as a network (IPv4 or IPv6). */
 function blockArg(arg: string, opt: string): { text: string; net: ReturnType<typeof normaliseNet> } {
   const t = arg.trim();
-  const net = /^[0-9A-Fa-f:.]+(?:\/[0-9.]+)?$/.test(t) ? parseNet(t) : null;
+  const net = /^[0-9A-Fa-f:.]+(?:\/[0-9.]+)?$/.test(t) ? parseUserNet(t) : null;
   if (!net) throw new PsadError(`The --${opt} argument accepts an IP address or network (IPv4 or IPv6): "${arg.slice(0, 80)}"`);
   const n = normaliseNet(net);
   return { text: displayText(n), net: n };
@@ -189,8 +192,11 @@ export function blockedStatus(cfg: PsadConfig, specificIp: string, verbose: bool
   const cleanup: SocketCmd[] = [];
   const rawLines = fs.readFileSync(file, 'latin1').split('\n');
   const records = readRecordFile(file, now, () => undefined);
+  // the address is matched as written, except that ::ffff:a.b.c.d is a.b.c.d, as its block was recorded
+  const asIPv4 = specificIp.includes(':') ? parseUserNet(specificIp) : null;
+  const wanted = asIPv4 && !asIPv4.v6 ? displayText(asIPv4) : specificIp;
   for (const rec of records) {
-    if (specificIp && rec.text !== specificIp) continue;
+    if (wanted && rec.text !== wanted) continue;
     const hasTime = rawLines.some((l) => new RegExp(`^\\s*${rec.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+\\d+`).test(l));
     const dl = dlOf(rec.text) ?? cfg.num('AUTO_IDS_DANGER_LEVEL');
     const timeout = blockTimeout(cfg, dl);

@@ -1,7 +1,7 @@
 import { ManPage, renderManPage } from './man-page';
-import { manOptions } from './option-decl';
-import { PSAD_OPTION_GROUPS } from './psad-options';
-import { DAEMON_OPTION_GROUPS } from './daemon-options';
+import { manOptions } from '../config/option-decl';
+import { PSAD_OPTION_GROUPS } from '../config/psad-options';
+import { DAEMON_OPTION_GROUPS } from '../config/daemon-options';
 import { PSAD_VERSION } from '../report/status-report';
 
 /**

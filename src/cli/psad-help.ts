@@ -1,5 +1,5 @@
-import { usageLines } from './option-decl';
-import { PSAD_OPTION_GROUPS } from './psad-options';
+import { usageLines } from '../config/option-decl';
+import { PSAD_OPTION_GROUPS } from '../config/psad-options';
 
 /**
  * psad --help: every option of psad 2.4.6 (and of the psad 2.1.7 man page),

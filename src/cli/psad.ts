@@ -1,7 +1,7 @@
 import * as fs from 'fs';
-import { getopt } from './getopt';
-import { parseNet } from '../net/addr';
-import { psadOptSpecs, NOT_YET } from './psad-options';
+import { getopt } from '../config/getopt';
+import { parseUserNet } from '../net/user-addr';
+import { psadOptSpecs, NOT_YET } from '../config/psad-options';
 import { loadConfig, PsadConfig, applyFwSearchFile } from '../config/config';
 import { PsadError } from '../config/errors';
 import { warnToStderr } from '../data/diagnostics';
@@ -11,23 +11,24 @@ import { newParserState } from '../ingest/parse';
 import { parseFieldSpec, FieldFilter } from '../ingest/field-filter';
 import { runAnalysis, rebaseForAnalysis, makePsadDirs } from '../report/analysis';
 import { ReportContext, PSAD_VERSION } from '../report/status-report';
-import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags, connectedSubnets } from './runtime';
+import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags, connectedSubnets } from '../pipeline/runtime';
 import { psadUsage } from './psad-help';
 import { PsadDaemon, DaemonFlags, pidsByName } from '../daemon/psad-daemon';
 import { status, killDaemons, hupDaemons, usr1Daemon, restartDaemons } from '../daemon/control';
 import { dumpConf } from '../report/dump-conf';
 import { scanLogr, AlertState } from '../alert/scan-logr';
 import { alertSettings } from '../alert/settings';
-import { alertData, analysisAlerts } from './alert-io';
+import { alertData, analysisAlerts } from '../pipeline/alert-io';
 import { resolveCommands } from '../config/commands';
 import { csvOrGnuplot } from './csv-modes';
 import { benchmark } from './benchmark';
 import { sigUpdate } from './sig-update';
 import { Mailer, mailerOptions } from '../alert/mailer';
-import { fwAnalyzeMain, fwCheckOptions } from '../fwcheck/fwcheck-cli';
+import { fwAnalyzeMain, fwCheckOptions } from '../pipeline/fwcheck-run';
 import { dumpFirewall } from '../fwcheck/fwcheck';
 import { SocketCmd } from '../respond/auto-response';
 import { fwBlockIp, fwRmBlockIp, flushCommand, listAuto, blockedStatus, cleanupBlocks, analysisAutoBlock } from './fw-commands';
+import { alertingMethods } from '../config/alerting';
 
 export const DEFAULT_CONFIG = '/etc/psad/psad.conf';
 
@@ -137,7 +138,7 @@ async function analyze(cfg: PsadConfig, v: Values): Promise<number> {
   // -e works without --analysis-write-data too (psad 2.4.6 sent nothing then, Q1)
   if (writeData || emails) {
     // -e honours ALERTING_METHODS noemail (psad 2.4.6 mailed regardless, Q26)
-    const noEmail = emails && /no.?e?mail/i.test(cfg.get('ALERTING_METHODS'));
+    const noEmail = emails && !alertingMethods(cfg).mail;
     const settings = alertSettings(cfg, {
       analysisMode: true, analysisEmails: emails, noDaemon: flag(v, 'no-daemon'), noEmailAlerts: flag(v, 'test-mode') || noEmail,
       noRdns: flag(v, 'no-rdns') || !flag(v, 'dns-analysis'), noWhois: flag(v, 'no-whois') || !flag(v, 'whois-analysis'),
@@ -253,8 +254,8 @@ export async function main(argv: string[]): Promise<number> {
   if (v.has('status-dl') && (int(v, 'status-dl') < 1 || int(v, 'status-dl') > 5)) fatal('The --status-dl must be between 1 and 5.');
   if (flag(v, 'no-kmsgsd') && !debugOn) fatal('The --no-kmsgsd option can only be used with --debug.');
   if (flag(v, 'fw-del-chains') && !flag(v, 'Flush')) fatal('The --fw-del-chains option can only be used with --Flush.');
-  if (v.has('restrict-ip') && !parseNet(str(v, 'restrict-ip'))) fatal('The --restrict-ip argument accepts an IP address or network.');
-  if (v.has('status-ip') && !parseNet(str(v, 'status-ip'))) fatal('The --status-ip argument accepts an IP address or network.');
+  if (v.has('restrict-ip') && !parseUserNet(str(v, 'restrict-ip'))) fatal('The --restrict-ip argument accepts an IP address or network.');
+  if (v.has('status-ip') && !parseUserNet(str(v, 'status-ip'))) fatal('The --status-ip argument accepts an IP address or network.');
   for (const k of ['packets', 'Interval', 'CSV-max-lines', 'CSV-start-line', 'CSV-end-line', 'debug-sid']) {
     if (v.has(k) && int(v, k) < 0) fatal(`The --${k} argument must not be negative.`);
   }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { ConfLine, ParsedConf, readConfFile } from './conf-file';
 import { PsadError } from './errors';
 import { REQUIRED_VARS, INTEGER_VARS, YN_VARS, NETWORK_VARS, isKnownVar, isKnownCommand, closestName } from './variables';
-import { parseNet } from '../net/addr';
+import { parseUserNet } from '../net/user-addr';
 
 export interface ConfigLoadOptions {
   configFile: string;
@@ -263,7 +263,7 @@ export function badNetwork(value: string): string | null {
     const item = raw.trim().replace(/^!/, '');
     if (item === '') continue;
     if (/\s/.test(item)) return `"${raw.trim()}" is not one address or network (separate them with commas)`;
-    if (!parseNet(item)) return `"${raw.trim()}" is not an IP address or network`;
+    if (!parseUserNet(item)) return `"${raw.trim()}" is not an IP address or network`;
   }
   return null;
 }

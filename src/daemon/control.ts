@@ -2,12 +2,13 @@ import * as fs from 'fs';
 import { spawnSync } from 'child_process';
 import { PsadConfig } from '../config/config';
 import { Engine } from '../engine/engine';
-import { ctime } from '../cli/ctime';
+import { ctime } from '../text/ctime';
 import { renderReport, ReportContext } from '../report/status-report';
 import { runningPid, pidAlive } from './pidfile';
 import { importScanData, StatusFilePaths } from './status-files';
 import { readSourceStatus, sourceStatusFile, sourceStatusLines } from './source-status';
 import { Syslog, syslogPriority } from '../alert/syslog';
+import { alertingMethods } from '../config/alerting';
 
 export type Out = (text: string) => void;
 
@@ -27,7 +28,7 @@ function syslogFor(cfg: PsadConfig): Syslog {
     ident: cfg.get('SYSLOG_IDENTITY'),
     priority: syslogPriority(cfg.get('SYSLOG_FACILITY'), cfg.get('SYSLOG_PRIORITY')),
     socket: cfg.opt('SYSLOG_SOCKET', '/dev/log'),
-    enabled: !/no.?syslog/i.test(cfg.get('ALERTING_METHODS')),
+    enabled: alertingMethods(cfg).syslog,
   });
 }
 

@@ -12,27 +12,25 @@
  * daemon's burst does not find it full.
  */
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
-import { getopt } from '../cli/getopt';
-import { daemonOptSpecs, daemonUsage as usageText } from '../cli/daemon-options';
+import { getopt } from '../config/getopt';
+import { daemonOptSpecs, daemonUsage as usageText } from '../config/daemon-options';
 import { loadConfig, PsadConfig } from '../config/config';
 import { PsadError } from '../config/errors';
 import { Syslog, syslogPriority } from '../alert/syslog';
+import { Carry, EMPTY_CARRY, LineSplitter, MAX_LINE } from '../ingest/line-splitter';
+import { FifoSource, ensureFifo } from '../ingest/fifo-source';
 import { PSAD_VERSION } from '../report/status-report';
 import { daemonize, isDaemonChild } from './daemonize';
 import { pidAlive, readPid, removeOwnPidFile, writePidFile } from './pidfile';
 import { enlargePipe } from './pipe-size';
+import { daemonLogger } from '../text/daemon-log';
 
 export const DEFAULT_CONFIG = '/etc/psad/psad.conf';
 
-/** A partial line longer than this is dropped (memory stays bounded). */
-export const MAX_LINE = 4 << 20;
 /** Lines waiting for the data file to become writable again, at most. */
 export const MAX_PENDING = 64 << 20;
 
-const NL = 0x0a;
 const NEWLINE = Buffer.from('\n');
 
 // ---------------------------------------------------------------------------
@@ -70,16 +68,6 @@ export function lineMatches(line: Buffer, f: CompiledFilter): boolean {
   return false;
 }
 
-/** The unfinished line carried from one read to the next. */
-export interface Carry {
-  readonly parts: readonly Buffer[];
-  readonly length: number;
-  /** inside a line that exceeded the limit: skip up to its newline */
-  readonly dropping: boolean;
-}
-
-export const EMPTY_CARRY: Carry = Object.freeze({ parts: Object.freeze([]) as readonly Buffer[], length: 0, dropping: false });
-
 export interface ChunkResult {
   /** the forwarded lines, each ending with its newline */
   lines: Buffer[];
@@ -89,60 +77,19 @@ export interface ChunkResult {
 }
 
 /**
- * Splits a chunk read from the FIFO into lines, joining the unfinished line
- * of the previous chunk, and keeps the lines that pass the filter. Does not
- * modify its arguments; returned lines may share memory with the chunk.
+ * What kmsgsd does with a chunk read from the FIFO, as a pure function: the
+ * FIFO source's splitting (joining the unfinished line of the previous
+ * chunk; a line over `maxLine` dropped), then the filter. Does not modify
+ * its arguments; returned lines may share memory with the chunk.
  */
 export function processChunk(carry: Carry, chunk: Buffer, f: CompiledFilter, maxLine = MAX_LINE): ChunkResult {
+  const splitter = new LineSplitter({ maxLine, overLong: 'drop' }, carry);
   const lines: Buffer[] = [];
-  let oversized = 0;
-  let parts = carry.parts;
-  let length = carry.length;
-  let dropping = carry.dropping;
-  let pos = 0;
-  while (pos < chunk.length) {
-    const nl = chunk.indexOf(NL, pos);
-    if (nl < 0) {
-      const rest = chunk.length - pos;
-      if (dropping) {
-        pos = chunk.length;
-        break;
-      }
-      if (length + rest > maxLine) {
-        oversized++;
-        dropping = true;
-        parts = [];
-        length = 0;
-      } else {
-        parts = [...parts, chunk.subarray(pos)];
-        length += rest;
-        // many small reads of one long line: keep the list short
-        if (parts.length > 32) parts = [Buffer.concat(parts, length)];
-      }
-      pos = chunk.length;
-      break;
-    }
-    const seg = chunk.subarray(pos, nl + 1);
-    pos = nl + 1;
-    if (dropping) {
-      dropping = false;
-      continue;
-    }
-    if (length + seg.length - 1 > maxLine) {
-      oversized++;
-      parts = [];
-      length = 0;
-      continue;
-    }
-    const line = length === 0 ? seg : Buffer.concat([...parts, seg], length + seg.length);
-    parts = [];
-    length = 0;
+  splitter.push(chunk, (buf, start, end) => {
+    const line = buf.subarray(start, end + 1);
     if (lineMatches(line, f)) lines.push(line);
-  }
-  const out: Carry = parts === carry.parts && length === carry.length && dropping === carry.dropping
-    ? carry
-    : { parts, length, dropping };
-  return { lines, carry: out, oversized };
+  });
+  return { lines, carry: splitter.carry, oversized: splitter.oversized };
 }
 
 /** The last, unterminated line (at shutdown), with a newline added, if it passes the filter. */
@@ -310,28 +257,6 @@ export async function daemonStart(
 // ---------------------------------------------------------------------------
 // kmsgsd
 
-/** Creates the FIFO (0600, parents 0700) if missing; refuses a path that is something else. */
-export function ensureFifo(fifo: string): void {
-  let st: fs.Stats | null = null;
-  try {
-    st = fs.statSync(fifo);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') throw new PsadError(`Could not check the FIFO ${fifo}: ${errorText(e)}`);
-  }
-  if (st) {
-    if (!st.isFIFO()) throw new PsadError(`${fifo} exists but is not a named pipe (FIFO); remove it or set PSAD_FIFO_FILE to another path.`);
-    return;
-  }
-  fs.mkdirSync(path.dirname(fifo), { recursive: true, mode: 0o700 });
-  const r = spawnSync('mkfifo', ['-m', '600', '--', fifo], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  if (r.error || r.status !== 0) {
-    const why = r.error ? r.error.message : (r.stderr || `exit status ${r.status}`).trim();
-    throw new PsadError(`Could not create the FIFO ${fifo}: ${why}`);
-  }
-  if (!fs.statSync(fifo).isFIFO()) throw new PsadError(`${fifo} was created but is not a FIFO.`);
-}
-
 function loadKmsgsdConfig(a: DaemonArgs): PsadConfig {
   return loadConfig({ configFile: a.configFile, overrideFiles: a.overrides });
 }
@@ -349,29 +274,15 @@ function kmsgsdDump(cfg: PsadConfig): string[] {
   return out;
 }
 
-/** Opens a FIFO without blocking and so that it never reports end of file. */
-function openFifo(fifo: string): { fd: number; ino: number; dev: number } {
-  const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
-  const st = fs.fstatSync(fd);
-  if (!st.isFIFO()) {
-    fs.closeSync(fd);
-    throw new PsadError(`${fifo} is not a FIFO.`);
-  }
-  return { fd, ino: st.ino, dev: st.dev };
-}
-
 class Kmsgsd {
   private filter: CompiledFilter;
   private readonly syslog: Syslog;
-  private fifoPath: string;
-  private fifo: { fd: number; ino: number; dev: number; sock: net.Socket } | null = null;
-  private fifoRetry: NodeJS.Timeout | null = null;
+  private readonly fifo: FifoSource;
   private dataPath: string;
   private dataFd = -1;
   private dataIno = 0;
   private dataDev = 0;
   private lastInodeCheck = 0;
-  private carry: Carry = EMPTY_CARRY;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private flushQueued = false;
@@ -380,18 +291,16 @@ class Kmsgsd {
   private failing = false;
   private dropped = 0;
   private stopping = false;
-  private readonly readBuf = Buffer.allocUnsafe(1 << 16);
 
   constructor(private cfg: PsadConfig, private readonly args: DaemonArgs, private readonly pidFile: string) {
     this.filter = compileFilter(filterSpecFromConfig(cfg));
     this.syslog = new Syslog(syslogOptions(cfg, 'kmsgsd'));
-    this.fifoPath = cfg.get('PSAD_FIFO_FILE');
+    this.fifo = new FifoSource(cfg.get('PSAD_FIFO_FILE'), { log: (m) => this.log(m), wake: () => this.onLines() });
     this.dataPath = cfg.get('FW_DATA_FILE');
   }
 
   start(): void {
-    ensureFifo(this.fifoPath);
-    this.attachFifo(openFifo(this.fifoPath));
+    this.fifo.open();
     if (!this.openData()) throw new PsadError(`Could not open ${this.dataPath} for writing.`);
     this.enlargeFifo();
     writePidFile(this.pidFile);
@@ -400,8 +309,11 @@ class Kmsgsd {
     process.on('SIGINT', () => void this.stop('SIGINT'));
   }
 
+  /** kmsgsd's own diagnostics (text/daemon-log.ts), written to syslog as plain lines. */
+  private readonly logger = daemonLogger('kmsgsd', (r) => this.syslog.log(r.msg));
+
   private log(msg: string): void {
-    this.syslog.log(msg);
+    this.logger.info(msg);
   }
 
   /**
@@ -413,80 +325,25 @@ class Kmsgsd {
    * FIFO open, so it is set again whenever kmsgsd opens a FIFO.
    */
   private enlargeFifo(): void {
-    const r = enlargePipe(this.fifoPath);
+    const fifo = this.fifo.path;
+    const r = enlargePipe(fifo);
     if ('error' in r) {
-      this.log(`could not enlarge the buffer of ${this.fifoPath} (${r.error}); a syslog daemon writing it with "|${this.fifoPath}" may drop lines in bursts`);
+      this.log(`could not enlarge the buffer of ${fifo} (${r.error}); a syslog daemon writing it with "|${fifo}" may drop lines in bursts`);
     } else if (r.size !== this.fifoBufferSize) {
       this.fifoBufferSize = r.size;
-      this.log(`reading ${this.fifoPath} (buffer ${r.size} bytes), writing ${this.dataPath}`);
+      this.log(`reading ${fifo} (buffer ${r.size} bytes), writing ${this.dataPath}`);
     }
   }
 
   private fifoBufferSize = 0;
 
-  // --- the FIFO
-
-  private attachFifo(h: { fd: number; ino: number; dev: number }): void {
-    const sock = new net.Socket({ fd: h.fd, readable: true, writable: false });
-    const entry = { ...h, sock };
-    sock.on('data', (chunk: Buffer) => {
-      if (this.fifo === entry) this.onData(chunk);
-    });
-    const lost = (why: string) => {
-      if (this.fifo !== entry || this.stopping) return;
-      this.log(`reading ${this.fifoPath} failed (${why}); reopening it`);
-      this.fifo = null;
-      sock.destroy();
-      this.scheduleFifoReopen();
-    };
-    sock.on('error', (e) => lost(errorText(e)));
-    sock.on('end', () => lost('end of file'));
-    this.fifo = entry;
-  }
-
-  private scheduleFifoReopen(): void {
-    if (this.fifoRetry) return;
-    this.fifoRetry = setTimeout(() => {
-      this.fifoRetry = null;
-      if (this.stopping || this.fifo) return;
-      try {
-        ensureFifo(this.fifoPath);
-        this.attachFifo(openFifo(this.fifoPath));
-      } catch (e) {
-        this.log(`could not reopen ${this.fifoPath}: ${errorText(e)}`);
-        this.scheduleFifoReopen();
-      }
-    }, 1000);
-  }
-
-  /** Reads what is in the FIFO right now, without waiting (before switching or exiting). */
-  private drainFifo(): void {
-    if (!this.fifo) return;
-    for (let i = 0; i < 4096; i++) {
-      let n: number;
-      try {
-        n = fs.readSync(this.fifo.fd, this.readBuf, 0, this.readBuf.length, null);
-      } catch {
-        return; // EAGAIN: empty
-      }
-      if (n <= 0) return;
-      this.onData(Buffer.from(this.readBuf.subarray(0, n)));
-    }
-  }
-
-  private closeFifo(): void {
-    if (!this.fifo) return;
-    const f = this.fifo;
-    this.fifo = null;
-    f.sock.destroy();
-  }
-
-  private onData(chunk: Buffer): void {
-    const r = processChunk(this.carry, chunk, this.filter);
-    this.carry = r.carry;
-    if (r.oversized) this.log(`dropped ${r.oversized} line(s) longer than ${MAX_LINE} bytes read from ${this.fifoPath}`);
-    if (r.lines.length) {
-      this.enqueue(r.lines);
+  /** The lines read from the FIFO: those that pass the filter go to the data file. */
+  private onLines(): void {
+    const read: Buffer[] = [];
+    this.fifo.read(read);
+    const lines = read.filter((l) => lineMatches(l, this.filter));
+    if (lines.length) {
+      this.enqueue(lines);
       this.queueFlush();
     }
   }
@@ -622,45 +479,16 @@ class Kmsgsd {
     this.closeData();
     this.failing = false;
     if (!this.openData()) this.scheduleRetry();
-    const fifoPath = next ? next.get('PSAD_FIFO_FILE') : this.fifoPath;
-    this.switchFifo(fifoPath);
+    if (this.fifo.switchTo(next ? next.get('PSAD_FIFO_FILE') : this.fifo.path)) this.enlargeFifo();
     this.log('received HUP signal');
     this.queueFlush();
   }
 
-  /** Uses the FIFO at `fifoPath` (new path, or the same path replaced/removed). */
-  private switchFifo(fifoPath: string): void {
-    let same = fifoPath === this.fifoPath && this.fifo !== null;
-    if (same && this.fifo) {
-      try {
-        const st = fs.statSync(fifoPath);
-        same = st.ino === this.fifo.ino && st.dev === this.fifo.dev;
-      } catch {
-        same = false;
-      }
-    }
-    if (same) return;
-    let h: { fd: number; ino: number; dev: number };
-    try {
-      ensureFifo(fifoPath);
-      h = openFifo(fifoPath);
-    } catch (e) {
-      this.log(`could not use ${fifoPath}: ${errorText(e)}; still reading ${this.fifoPath}`);
-      return;
-    }
-    this.drainFifo();
-    this.closeFifo();
-    this.fifoPath = fifoPath;
-    this.attachFifo(h);
-    this.enlargeFifo();
-  }
-
   async stop(sig: string): Promise<void> {
     if (this.stopping) return;
-    this.drainFifo();
+    this.fifo.drain();
     this.stopping = true;
-    const last = finishCarry(this.carry, this.filter);
-    this.carry = EMPTY_CARRY;
+    const last = finishCarry(this.fifo.carry, this.filter);
     if (last) this.enqueue([last]);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
@@ -670,7 +498,7 @@ class Kmsgsd {
       if (!this.flush()) this.log(`exiting on ${sig} with ${this.pendingBytes} bytes of lines not written to ${this.dataPath}`);
     }
     this.closeData();
-    this.closeFifo();
+    this.fifo.close();
     removeOwnPidFile(this.pidFile);
     await Promise.race([this.syslog.flush(), new Promise((r) => setTimeout(r, 1000))]);
     process.exit(0);

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { spawn, spawnSync, ChildProcess } from 'child_process';
+import { spawnSync } from 'child_process';
 import { PsadConfig, loadConfig } from '../config/config';
 import { PsadError } from '../config/errors';
 import { resolveCommands } from '../config/commands';
@@ -15,19 +15,22 @@ import { Mailer, mailerOptions } from '../alert/mailer';
 import { AlertDelivery } from '../alert/delivery';
 import { ExtScriptRunner } from '../alert/ext-script';
 import { DShield } from '../alert/dshield';
-import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags, DataTables } from '../cli/runtime';
+import { loadDataTables, parserOptions, engineOptions, engineData, localNetworks, RuntimeFlags, DataTables } from '../pipeline/runtime';
 import { DebugTrace } from '../text/debug-trace';
-import { ctime } from '../cli/ctime';
-import { alertData, resolverOptions } from '../cli/alert-io';
+import { ctime } from '../text/ctime';
+import { alertData, resolverOptions } from '../pipeline/alert-io';
 import { PSAD_VERSION } from '../report/status-report';
 import { writePidFile, runningPid, removeOwnPidFile } from './pidfile';
 import { daemonize, isDaemonChild } from './daemonize';
 import { StatusFilePaths, writeCounters, writeTopFiles, dshieldCounterText, importScanData, isSourceDirName } from './status-files';
-import { listeningPorts } from './local-info';
+import { listeningPorts } from '../net/local-info';
 import { feedsFifo, fifoConfLine, rsyslogFiles } from './syslog-conf';
-import { Resolver } from './resolver';
+import { Resolver } from '../alert/resolver';
 import { dumpScanState } from '../engine/scan-dump';
-import { FileTail, TailPosition } from '../ingest/file-tail';
+import { FileTail } from '../ingest/file-tail';
+import { TailPosition } from '../ingest/rotation';
+import { LineSource } from '../ingest/line-source';
+import { CommandSource } from '../ingest/command-source';
 import { SourceStatus, sourceStatusFile, writeSourceStatus } from './source-status';
 import { DeliveryCheck, KernelLog } from './delivery-check';
 import { UncleanExit, findUncleanExit, handedOverExit, resumeAlertState, resumeEnv } from './crash-resume';
@@ -36,7 +39,9 @@ import { compileFilter, filterSpecFromConfig } from './kmsgsd';
 import { AutoResponse } from '../respond/auto-response';
 import { ControlSocket } from '../respond/control-socket';
 import { responseEnv } from '../respond/env';
-import { fwAnalyzeMain } from '../fwcheck/fwcheck-cli';
+import { fwAnalyzeMain } from '../pipeline/fwcheck-run';
+import { alertingMethods } from '../config/alerting';
+import { daemonLogger } from '../text/daemon-log';
 
 /** Command-line settings of the daemon. */
 export interface DaemonFlags {
@@ -118,8 +123,8 @@ export class PsadDaemon {
   mailer!: Mailer;
   resolver!: Resolver;
   private dataFile = '';
-  /** the data file (every mode but the read command) */
-  private tail: FileTail | null = null;
+  /** where the lines come from: the data file (FileTail), or FW_MSG_READ_CMD (CommandSource) */
+  private input: LineSource | null = null;
   /** what psad reads and how that goes (PSAD_RUN_DIR/psad.source, psad -S) */
   private source!: SourceStatus;
   /** do the kernel's firewall messages reach the source? */
@@ -138,10 +143,6 @@ export class PsadDaemon {
   private lastDiskCheck = 0;
   private diskFailures = 0;
   private localPorts = new Map<string, Set<number>>();
-  private readChild: ChildProcess | null = null;
-  private readLines: string[] = [];
-  private readCatchUp = true;
-  private readBuf = '';
   private timer: NodeJS.Timeout | null = null;
   private wake: (() => void) | null = null;
   private dshieldEmails = 0;
@@ -152,9 +153,16 @@ export class PsadDaemon {
 
   constructor(private readonly flags: DaemonFlags) {}
 
+  /** psad's own diagnostics (text/daemon-log.ts): syslog lines as psad writes them, echoed by --debug. */
+  private readonly logger = daemonLogger('psad', (r) => {
+    this.syslog.log(r.msg);
+    if (this.flags.debugTrace) this.flags.debugTrace.err(`[+] syslog msg: ${r.msg}\n`);
+    if (r.component === 'source' && !isDaemonChild() && !this.flags.debug) process.stderr.write(`[-] ${r.msg}\n`);
+  });
+  private readonly sourceLogger = this.logger.child({ component: 'source' });
+
   private log(msg: string): void {
-    this.syslog.log(msg);
-    if (this.flags.debugTrace) this.flags.debugTrace.err(`[+] syslog msg: ${msg}\n`);
+    this.logger.info(msg);
   }
 
   private paths(): StatusFilePaths {
@@ -200,17 +208,17 @@ export class PsadDaemon {
       this.engine.opts = eopts;
       this.engine.data = edata;
     } else this.engine = new Engine(eopts, edata);
-    const methods = cfg.get('ALERTING_METHODS');
+    const methods = alertingMethods(cfg);
     const syslogOpts = {
       ident: cfg.get('SYSLOG_IDENTITY'),
       priority: syslogPriority(cfg.get('SYSLOG_FACILITY'), cfg.get('SYSLOG_PRIORITY')),
       socket: cfg.opt('SYSLOG_SOCKET', '/dev/log'),
-      enabled: !f.testMode && !/no.?syslog/i.test(methods),
+      enabled: !f.testMode && methods.syslog,
     };
     if (this.syslog) this.syslog.reconfigure(syslogOpts);
     else this.syslog = new Syslog(syslogOpts);
     const mailOpts = mailerOptions(cfg, {
-      enabled: !f.testMode && !/no.?e?mail/i.test(methods),
+      enabled: !f.testMode && methods.mail,
       onError: (m: string) => this.log(this.mailHint(m)),
       spoolDir: path.join(cfg.get('PSAD_ERR_DIR'), 'undelivered_mail'),
       // only the process that runs the loop keeps an outbox: it sends what a killed psad left there
@@ -517,8 +525,7 @@ export class PsadDaemon {
 
   /** Messages about the source: syslog, and stderr when psad runs in the foreground. */
   private sourceLog(msg: string): void {
-    this.log(msg);
-    if (!isDaemonChild() && !this.flags.debug) process.stderr.write(`[-] ${msg}\n`);
+    this.sourceLogger.warn(msg);
   }
 
   /**
@@ -526,30 +533,36 @@ export class PsadDaemon {
    * resuming after an unclean exit, where the previous psad stopped.
    */
   private openDataFile(at: 'end' | TailPosition): void {
-    this.tail?.close();
-    this.tail = new FileTail(this.dataFile, this.dataFileVar(), (m) => this.sourceLog(m));
-    this.tail.open(at);
+    this.input?.close();
+    const tail = new FileTail(this.dataFile, this.dataFileVar(), (m) => this.sourceLog(m));
+    this.input = tail;
+    tail.open(at);
     this.source = this.newSourceStatus();
     this.updateSourceState();
     const via = this.source.via ? `, written by ${this.source.via}` : '';
-    if (this.tail.state !== 'reading') return;
+    if (tail.state !== 'reading') return;
     if (at === 'end') {
       this.log(`reading firewall messages from ${this.source.variable} ${this.dataFile}${via}`);
     } else {
-      const p = this.tail.position();
+      const p = tail.position();
       const from = p.offset === at.offset && p.inode === at.inode ? `where the previous psad stopped (byte ${p.offset})` : 'its start (it was replaced meanwhile)';
       this.log(`reading firewall messages from ${this.source.variable} ${this.dataFile}${via}, from ${from}`);
     }
   }
 
+  /** The source's state, lines read and (a file) read position, into what psad.source says. */
   private updateSourceState(): void {
-    const t = this.tail;
-    if (!t || !this.source) return;
-    this.source.state = t.state;
-    this.source.detail = t.problem;
-    const p = t.position();
-    this.source.inode = p.inode;
-    this.source.offset = p.offset;
+    const input = this.input;
+    const s = this.source;
+    if (!input || !s) return;
+    s.state = input.state;
+    s.detail = input.problem;
+    s.read = input.linesRead;
+    if (input instanceof FileTail) {
+      const p = input.position();
+      s.inode = p.inode;
+      s.offset = p.offset;
+    }
   }
 
   /**
@@ -663,13 +676,7 @@ export class PsadDaemon {
     }
   }
 
-  /** Reads everything new in the data file; a partial last line waits for its end. */
-  private readNew(lines: string[]): void {
-    this.tail?.read(lines);
-    this.updateSourceState();
-  }
-
-  /** FW_MSG_READ_CMD (journalctl -f -k): lines from the command's output, restarted when it exits. */
+  /** FW_MSG_READ_CMD (journalctl -f -k) and, with USE_FW_MSG_READ_CMD_ARGS, its arguments. */
   private readCmdArgv(): string[] {
     const c = this.cfg;
     const argv = [c.get('FW_MSG_READ_CMD')];
@@ -677,54 +684,19 @@ export class PsadDaemon {
     return argv;
   }
 
+  /** FW_MSG_READ_CMD as the source: its lines, the command restarted when it exits (command-source.ts). */
   private startReadCmd(): void {
-    const c = this.cfg;
-    const argv = this.readCmdArgv();
-    if (!this.source || this.source.variable !== 'FW_MSG_READ_CMD') {
-      this.source = this.newSourceStatus();
-      this.log(`reading firewall messages from FW_MSG_READ_CMD ${argv.join(' ')}`);
-    }
-    this.source.state = 'running';
-    this.source.detail = '';
-    this.readCatchUp = true;
-    this.readBuf = '';
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
-    this.readChild = child;
-    if (child.pid) writePidFile(c.get('PSAD_FW_READ_PID_FILE'), child.pid);
-    let idleTimer: NodeJS.Timeout | null = null;
-    const idle = () => {
-      // the backlog journalctl prints first is skipped, as psad does
-      if (this.readCatchUp) {
-        this.readCatchUp = false;
-        this.readLines = [];
-      }
-      this.kick();
-    };
-    // catch-up ends after 0.5 s without output, also when the command prints nothing at first
-    // (then its first lines are new ones, not a backlog to skip)
-    idleTimer = setTimeout(idle, 500);
-    child.stdout!.on('data', (d: Buffer) => {
-      const text = this.readBuf + d.toString('latin1');
-      const parts = text.split('\n');
-      this.readBuf = parts.pop()!;
-      for (const p of parts) this.readLines.push(p);
-      if (idleTimer) clearTimeout(idleTimer);
-      idleTimer = setTimeout(idle, 500);
-      const min = c.num('FW_MSG_READ_MIN_PKTS');
-      if (!this.readCatchUp && min > 0 && this.readLines.length >= min) this.kick();
+    const cmd = new CommandSource(() => ({ argv: this.readCmdArgv(), minLines: this.cfg.num('FW_MSG_READ_MIN_PKTS') }), {
+      log: (m) => this.log(m),
+      problem: (m) => this.sourceLog(m),
+      wake: () => this.kick(),
+      started: (pid) => writePidFile(this.cfg.get('PSAD_FW_READ_PID_FILE'), pid),
     });
-    child.on('error', (e) => {
-      this.source.detail = e.message;
-      this.sourceLog(`firewall logs read command '${argv.join(' ')}' failed: ${e.message}`);
-    });
-    child.on('exit', () => {
-      if (idleTimer) clearTimeout(idleTimer);
-      this.readChild = null;
-      if (this.stopping) return;
-      this.source.state = 'restarting';
-      this.log(`firewall logs read command '${argv.join(' ')}' is not running, restarting`);
-      setTimeout(() => { if (!this.stopping) this.startReadCmd(); }, 1000);
-    });
+    this.input = cmd;
+    this.source = this.newSourceStatus();
+    this.log(`reading firewall messages from FW_MSG_READ_CMD ${this.readCmdArgv().join(' ')}`);
+    cmd.start();
+    this.updateSourceState();
   }
 
   /** Runs the next iteration now (new lines from the read command). */
@@ -810,7 +782,6 @@ export class PsadDaemon {
     ds?.startBatch(new Date());
     if (this.intervalCtr % 10 === 0 && !this.flags.noNetstat) this.localPorts = listeningPorts();
     const src = this.source;
-    src.read += lines.length;
     src.lastLine = now;
     let fwLines = 0;
     for (const line of lines) {
@@ -853,7 +824,7 @@ export class PsadDaemon {
     const respond = () => this.response?.afterBatch(batch.scan.keys(), (ip) => this.engine.sources.get(ip)?.dl, (ip) => batch.autoBlockRegexMatch.has(ip));
     const c = this.cfg;
     const settings = alertSettings(c, {
-      analysisMode: false, analysisEmails: false, noDaemon: f.noDaemon, noEmailAlerts: f.testMode || /no.?e?mail/i.test(c.get('ALERTING_METHODS')),
+      analysisMode: false, analysisEmails: false, noDaemon: f.noDaemon, noEmailAlerts: f.testMode || !alertingMethods(c).mail,
       noRdns: f.noRdns, noWhois: f.noWhois, noPassiveOs: f.runtime.noPassiveOs,
     });
     settings.debug = f.debugTrace;
@@ -917,15 +888,8 @@ export class PsadDaemon {
     const c = this.cfg;
     if (this.flags.noFwcheck || this.flags.logServer || c.get('ENABLE_FW_LOGGING_CHECK') === 'N') return;
     try {
-      const mail = !this.flags.testMode && !/no.?e?mail/i.test(c.get('ALERTING_METHODS'));
-      const methods = c.get('ALERTING_METHODS');
-      if (!mail) c.set('ALERTING_METHODS', 'noemail');
-      let rv = 0;
-      try {
-        rv = fwAnalyzeMain(c, { fwFile: this.flags.fwFile || undefined, out: () => undefined, analyze: false });
-      } finally {
-        c.set('ALERTING_METHODS', methods);
-      }
+      const mail = !this.flags.testMode && alertingMethods(c).mail;
+      const rv = fwAnalyzeMain(c, { fwFile: this.flags.fwFile || undefined, out: () => undefined, analyze: false, mail });
       if (rv !== 0) this.log(`firewall setup warning: the ruleset does not log what psad needs, see ${c.get('FW_CHECK_FILE')}`);
     } catch (e) {
       this.log(`firewall check failed: ${(e as Error).message.replace(/\n/g, ' ')}`);
@@ -975,7 +939,7 @@ export class PsadDaemon {
     if (c.get('ENABLE_SYSLOG_FILE') !== 'Y' && !this.flags.messagesFile) {
       try {
         truncate(this.dataFile);
-        this.tail?.rewind();
+        if (this.input instanceof FileTail) this.input.rewind();
       } catch { /* keep going */ }
     }
     if (this.diskFailures > c.num('DISK_MAX_RM_RETRIES')) {
@@ -1013,7 +977,15 @@ export class PsadDaemon {
     }
     this.setup(false);
     const newFile = this.selectDataFile();
-    if (!this.readCmdMode && newFile !== this.dataFile) {
+    const readingCmd = this.input instanceof CommandSource;
+    if (this.readCmdMode && !readingCmd) {
+      // ENABLE_FW_MSG_READ_CMD (or AUTO_DETECT_JOURNALCTL) turned on: the command from now on
+      this.input?.close();
+      this.startReadCmd();
+      this.startKernelCheck();
+    } else if (!this.readCmdMode && (readingCmd || newFile !== this.dataFile)) {
+      // turned off, or another data file named: that file from its end (the command is stopped)
+      if (readingCmd) fs.rmSync(this.cfg.get('PSAD_FW_READ_PID_FILE'), { force: true });
       this.dataFile = newFile;
       this.openDataFile('end');
       this.startKernelCheck();
@@ -1044,7 +1016,7 @@ export class PsadDaemon {
     if (this.stopping) return;
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
-    if (this.readChild) this.readChild.kill('SIGTERM');
+    this.input?.close();
     this.control?.close();
     // alerts waiting for lookups go out without them, then the mail queue is emptied (or saved)
     await this.delivery?.close(3000);
@@ -1072,7 +1044,7 @@ export class PsadDaemon {
       ident: cfg.get('SYSLOG_IDENTITY'),
       priority: syslogPriority(cfg.get('SYSLOG_FACILITY'), cfg.get('SYSLOG_PRIORITY')),
       socket: cfg.opt('SYSLOG_SOCKET', '/dev/log'),
-      enabled: !f.testMode && !/no.?syslog/i.test(cfg.get('ALERTING_METHODS')),
+      enabled: !f.testMode && alertingMethods(cfg).syslog,
     });
     this.detectJournald();
     if (!isDaemonChild()) {
@@ -1164,14 +1136,11 @@ export class PsadDaemon {
       }
       // the kernel's own count first: a line it logged before this read may be among the lines read
       this.pollKernel();
-      let lines: string[] = [];
-      if (this.readCmdMode) {
-        if (!this.readCatchUp) {
-          lines = this.readLines;
-          this.readLines = [];
-        }
-      } else {
-        this.readNew(lines);
+      const lines: string[] = [];
+      // the source of the mode psad runs in (a HUP that changes the mode or the data file switches it)
+      if (this.input) {
+        this.input.read(lines);
+        this.updateSourceState();
       }
       try {
         const fwLines = lines.length ? await this.checkScan(lines) : 0;

@@ -15,6 +15,8 @@ import { resolveCommands } from '../config/commands';
 import { Syslog } from '../alert/syslog';
 import { DaemonArgs, daemonStart, errorText, processAlive, syslogOptions } from './kmsgsd';
 import { removeOwnPidFile, writePidFile } from './pidfile';
+import { alertingMethods } from '../config/alerting';
+import { daemonLogger } from '../text/daemon-log';
 
 export type DaemonName = 'psad' | 'kmsgsd';
 
@@ -69,7 +71,7 @@ export function watchSettings(cfg: PsadConfig): WatchSettings {
     kmsgsdPidFile: cfg.get('KMSGSD_PID_FILE'),
     cmdlineFile: cfg.get('PSAD_CMDLINE_FILE'),
     watchKmsgsd: !cfg.opt('ENABLE_SYSLOG_FILE', 'Y').startsWith('Y') && cfg.opt('SYSLOG_DAEMON', '') !== 'ulogd',
-    mailEnabled: cfg.opt('ALERTING_METHODS', 'ALL').toLowerCase() !== 'noemail',
+    mailEnabled: alertingMethods(cfg).mail,
     addresses: cfg.get('EMAIL_ADDRESSES').split(/[\s,]+/).filter((s) => s !== ''),
     psadCmd: cfg.cmd('psad') ?? 'psad',
     kmsgsdCmd: cfg.cmd('kmsgsd') ?? 'kmsgsd',
@@ -181,8 +183,11 @@ class Watchd {
     return watchSettings(this.cfg);
   }
 
+  /** psadwatchd's own diagnostics (text/daemon-log.ts), written to syslog as plain lines. */
+  private readonly logger = daemonLogger('psadwatchd', (r) => this.syslog.log(r.msg));
+
   private log(msg: string): void {
-    this.syslog.log(msg);
+    this.logger.info(msg);
   }
 
   start(): void {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PsadConfig } from '../config/config';
-import { ctime } from '../cli/ctime';
+import { ctime } from '../text/ctime';
 
 /**
  * What the psad daemon reads and how that goes: written every interval to

@@ -1,4 +1,5 @@
-import { Net, parseAddr, makeNet, parseIPv4Number } from '../net/addr';
+import { Net, parseIPv4Number } from '../net/addr';
+import { parseUserNet } from '../net/user-addr';
 import { PortSet, PortSets, parsePortRange } from './port-list';
 import { Warn } from './diagnostics';
 
@@ -74,13 +75,12 @@ export function parseAutoDl(lines: string[], file: string, warn: Warn, resolve: 
       warn(`${file}:${lineNum}: improperly formatted auto_dl line, skipped`);
       continue;
     }
-    const a = parseAddr(ip);
     const bits = maskToBits(mask);
-    if (!a || bits < 0 || (a.v6 ? bits > 128 : bits > 32)) {
+    const net = bits < 0 ? null : parseUserNet(`${ip}/${bits}`);
+    if (!net) {
       warn(`${file}:${lineNum}: auto_dl entry "${ip}/${mask}" is not a valid address or network, skipped`);
       continue;
     }
-    const net = makeNet(a, a.v6 ? bits : 96 + bits);
     let e = byKey.get(ip);
     if (!e) {
       e = { key: ip, net, dl: Number(dl), line: lineNum };

@@ -1,4 +1,5 @@
-import { Net, ANY_NET, parseNet } from '../net/addr';
+import { Net, ANY_NET } from '../net/addr';
+import { parseUserNet } from '../net/user-addr';
 import { IpOption } from './ip-options';
 import { Warn } from './diagnostics';
 import { PsadError } from '../config/errors';
@@ -88,7 +89,7 @@ function subVar(val: string, vars: ReadonlyMap<string, string>): string {
 function netFromItem(item: string): SigNet | null {
   const m = RE_NET_MASK.exec(item) ?? RE_NET_BITS.exec(item) ?? RE_IP.exec(item);
   if (m) {
-    const net = parseNet(m[1]);
+    const net = parseUserNet(m[1]);
     return net ? { key: m[1], net } : null;
   }
   return null;
@@ -106,7 +107,7 @@ export function expandSigIps(text: string, vars: ReadonlyMap<string, string>): S
       const n = netFromItem(item);
       if (n) add(n);
       else if (item.includes(':')) {
-        const net = parseNet(item);
+        const net = parseUserNet(item);
         if (net) add({ key: item, net });
       }
     }
@@ -115,7 +116,7 @@ export function expandSigIps(text: string, vars: ReadonlyMap<string, string>): S
   const n = netFromItem(s);
   if (n) return [n];
   if (s.includes(':')) {
-    const net = parseNet(s);
+    const net = parseUserNet(s);
     if (!net) throw new SigLineError(`Invalid address ${s}`);
     return [{ key: s, net }];
   }

@@ -15,6 +15,8 @@ import { P0fMatcher, posfObserve, newPosfState } from './os-fingerprint';
 import { scanStartFromLine } from './scan-time';
 import { detach } from '../ingest/detach';
 import { PortCounter } from './port-counter';
+import { assignDangerLevels } from './danger-level';
+import { observeMirai } from './scan-type';
 
 /** The settings of the detection engine, read from psad.conf and the command line. */
 export interface EngineOptions {
@@ -261,17 +263,7 @@ export class Engine {
     const dstIp = pkt.dst;
     let src = this.sources.get(srcIp);
 
-    if (proto === 'tcp' && pkt.flags.includes('SYN')) {
-      if (pkt.dp === 23) {
-        const s = src ?? this.source(srcIp);
-        src = s;
-        if (!s.mirai23) s.mirai23 = new Map();
-        bump(s.mirai23, dstIp);
-      } else if (pkt.dp === 2323) {
-        const c = src?.mirai23?.get(dstIp);
-        if (c !== undefined && c >= 10) pkt.isMirai = 1;
-      }
-    }
+    src = observeMirai(pkt, src, () => this.source(srcIp));
 
     const dbg = o.debug;
     if (dbg) dbg.err(`[+] valid packet: ${srcIp} (${pkt.sp}) -> ${dstIp} (${pkt.dp}) ${proto}\n`);
@@ -416,61 +408,9 @@ export class Engine {
     }
   }
 
-  /** assign_danger_level: thresholds over the batch's sources. */
+  /** assign_danger_level over the batch's sources (engine/danger-level.ts). */
   assignDangerLevels(batch: Batch): void {
-    const o = this.opts;
-    const [dl1, dl2, dl3, dl4, dl5] = o.dangerLevel;
-    const [h1, h2, h3, h4, h5] = o.uniqueHosts;
-    const dbg = o.debug;
-    for (const [srcIp, dsts] of batch.scan) {
-      const src = this.source(srcIp);
-      if (src.dl === undefined) src.dl = 0;
-      if (dbg) dbg.err(`[+] assign_danger_level(): source IP: ${srcIp} (dl: ${src.dl})\n`);
-      let changed = false;
-      const sdl = batch.sigsDl.get(srcIp);
-      if (sdl !== undefined && src.dl < sdl) { src.dl = sdl; changed = true; }
-      const fdl = batch.sidsDl.get(srcIp);
-      if (fdl !== undefined && src.dl < fdl) { src.dl = fdl; changed = true; }
-      const totDsts = dsts.size;
-      for (const dstIp of dsts.keys()) {
-        const pair = src.pair(dstIp);
-        const absnum = pair.absnum ?? 0;
-        if (changed && !o.alertAll) pair.alerted = 0;
-        let sPort = 65535;
-        let ePort = 0;
-        for (const p of ['tcp', 'udp', 'udplite']) {
-          const r = pair.protos.get(p);
-          if (!r || r.absSp === undefined) continue;
-          if (sPort > r.absSp) sPort = r.absSp;
-          if (ePort < r.absEp!) ePort = r.absEp!;
-        }
-        const range = ePort ? ePort - sPort : absnum;
-        if (absnum < dl1 && totDsts < h1) continue;
-        if (!(range >= o.portRangeScanThreshold || pair.totProtocols >= o.protocolScanThreshold || totDsts >= h1)) continue;
-        let raised = false;
-        const raise = (v: number) => {
-          if (src.dl! < v) { src.dl = v; raised = true; }
-        };
-        if (absnum < dl2) raise(1);
-        else if (absnum < dl3) raise(2);
-        else if (absnum < dl4) raise(3);
-        else if (absnum < dl5) raise(4);
-        else raise(5);
-        if (totDsts < h2) raise(1);
-        else if (totDsts < h3) raise(2);
-        else if (totDsts < h4) raise(3);
-        else if (totDsts < h5) raise(4);
-        else raise(5);
-        if (raised) {
-          if (!o.alertAll) pair.alerted = 0;
-          if (ePort && range === o.portRangeSweepThreshold && totDsts >= h1) {
-            pair.isPortSweep = 1;
-            if (dbg) dbg.out(`    Port sweep ${srcIp} -> ${dstIp} port ${ePort}\n`);
-          }
-        }
-      }
-      if (dbg) dbg.err(`[+] assign_danger_level(): DL (after assignment) = ${src.dl}\n`);
-    }
+    assignDangerLevels(this.opts, (ip) => this.source(ip), batch);
   }
 
   /** Scan expiry (daemon, ENABLE_PERSISTENCE=N): pairs whose first packet is SCAN_TIMEOUT old. */

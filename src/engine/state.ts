@@ -36,9 +36,9 @@ export class PairState {
   /** chain -> interface -> protocol -> packets */
   readonly chain = new Map<string, Map<string, Map<string, number>>>();
   readonly protos = new Map<string, ProtoRecord>();
-  /** this pair's record in the current batch (valid when bpEpoch is the batch's epoch) */
+  /** this pair's record in the current batch (valid when bpOf is that batch's id) */
   bp: BatchPair | null = null;
-  bpEpoch = -1;
+  bpOf: object | null = null;
   /** the last chain/interface counter map used (consecutive packets usually share it) */
   private lastChain = '';
   private lastIntf = '';
@@ -146,12 +146,10 @@ export class BatchPair {
   }
 }
 
-let epochs = 0;
-
 /** One batch of log lines (an interval in the daemon, the whole file in -A). */
 export class Batch {
-  /** identifies this batch in PairState.bpEpoch */
-  readonly epoch = epochs++;
+  /** identifies this batch in PairState.bpOf (an object of its own: no counter shared by all batches) */
+  private readonly id = {};
   /** curr_scan: source -> destination -> batch record */
   readonly scan = new Map<string, Map<string, BatchPair>>();
   /** batch signature danger level per source (last one wins) */
@@ -164,10 +162,10 @@ export class Batch {
 
   /** The batch record of a pair, through the pair's cache. */
   pairOf(src: SourceState, dst: string, pair: PairState): BatchPair {
-    if (pair.bpEpoch === this.epoch) return pair.bp!;
+    if (pair.bpOf === this.id) return pair.bp!;
     const bp = this.pair(src.ip, dst);
     pair.bp = bp;
-    pair.bpEpoch = this.epoch;
+    pair.bpOf = this.id;
     return bp;
   }
 

@@ -31,7 +31,7 @@
  * mode also needs a prefix matching FW_MSG_SEARCH and a default drop
  * (policy drop, or a drop after the log statement).
  */
-import { FwCheckOptions, FwCheckResult, prefixMatches, searchStringsText, checkResult } from './fwcheck';
+import { FwCheckOptions, FwCheckResult, prefixMatches, searchStringsText, checkResult } from './check-common';
 
 type Fam = 4 | 6;
 type Proto = 'tcp' | 'udp' | 'icmp' | 'icmpv6';

@@ -1,5 +1,6 @@
 import { Packet, PACKET_FIELDS, packetField } from './packet';
-import { Net, parseNet, netContains } from '../net/addr';
+import { Net, netContains } from '../net/addr';
+import { parseUserNet } from '../net/user-addr';
 import { PsadError } from '../config/errors';
 
 const ALIASES: Record<string, string> = {
@@ -94,7 +95,7 @@ export function parseFieldSpec(text: string, requireCriteria: boolean): ParsedFi
         criterion = { kind: 're', re, negate };
       } else if ((mm = /^'(.*?)'$/.exec(search))) criterion = { kind: 'str', value: mm[1], negate };
       else if (new RegExp(`^${IPV4}(?:/${IPV4}|/\\d+)?$`).test(search) || search.includes(':')) {
-        const net = parseNet(search);
+        const net = parseUserNet(search);
         if (!net) throw new PsadError(`Could not parse the address or network "${search}" for ${field}`);
         criterion = { kind: 'net', net, negate };
       } else throw new PsadError(`Unrecognized value for ${field}`);

@@ -1,12 +1,9 @@
 import * as fs from 'fs';
+import { LineSource } from './line-source';
+import { LineSplitter, MAX_LINE } from './line-splitter';
+import { TailPosition, startOffset, tailChange } from './rotation';
 
-/** Where a tail stands in its file: enough to resume reading after a restart. */
-export interface TailPosition {
-  inode: number;
-  offset: number;
-}
-
-export type TailState = 'reading' | 'missing' | 'unreadable';
+type TailState = 'reading' | 'missing' | 'unreadable';
 
 /** Closes a descriptor if it is one; an error closing it changes nothing for the caller. */
 export function closeQuietly(fd: number): void {
@@ -18,24 +15,23 @@ export function closeQuietly(fd: number): void {
   }
 }
 
-/** A line without end longer than this is not a log line: it is passed on as one. */
-const MAX_PARTIAL = 4 << 20;
-
 /**
  * Follows a log file psad reads (IPT_SYSLOG_FILE, FW_DATA_FILE written by
- * kmsgsd, ULOG_DATA_FILE, --messages-file) across rotation: complete lines
- * only (a partial last line waits for its end), the rest of a rotated file
+ * kmsgsd, ULOG_DATA_FILE, --messages-file) across rotation (rotation.ts
+ * decides): complete lines only (a partial last line waits for its end; one
+ * longer than MAX_LINE is passed on as a line), the rest of a rotated file
  * before the new one, a file truncated in place from its start. A file that
  * is not there is never created: the tail says so once, names the variable
  * that points at it, and opens the file when it appears (reading it from
  * its start: every line in it is new). Each state change is reported once
  * through `log`.
  */
-export class FileTail {
+export class FileTail implements LineSource {
   private fd = -1;
   private inode = 0;
   private pos = 0;
-  private partial = '';
+  private readonly splitter = new LineSplitter({ maxLine: MAX_LINE, overLong: 'pass' });
+  private _linesRead = 0;
   private _state: TailState = 'missing';
   private detail = '';
   private removedNoted = false;
@@ -45,6 +41,10 @@ export class FileTail {
 
   get state(): TailState {
     return this._state;
+  }
+
+  get linesRead(): number {
+    return this._linesRead;
   }
 
   /** Why the file cannot be read (the system error), '' while reading. */
@@ -73,9 +73,7 @@ export class FileTail {
       return false;
     }
     this.inode = st.ino;
-    if (at === 'end') this.pos = st.size;
-    else if (at.inode === st.ino && at.offset <= st.size) this.pos = at.offset;
-    else this.pos = 0; // another file (rotated meanwhile) or truncated: all of it is new
+    this.pos = startOffset(at, st);
     this.setState('reading', '');
     this.opened = true;
     return true;
@@ -84,13 +82,13 @@ export class FileTail {
   close(): void {
     closeQuietly(this.fd);
     this.fd = -1;
-    this.partial = '';
+    this.splitter.clear();
   }
 
-  /** Truncated by psad itself (disk-space check): read from the start again. */
+  /** Truncated (by psad's disk-space check, or in place): read from the start again. */
   rewind(): void {
     this.pos = 0;
-    this.partial = '';
+    this.splitter.clear();
   }
 
   private fail(e: NodeJS.ErrnoException): void {
@@ -120,6 +118,12 @@ export class FileTail {
 
   /** Appends the complete lines written since the last call to `lines`. */
   read(lines: string[]): void {
+    const before = lines.length;
+    this.readInto(lines);
+    this._linesRead += lines.length - before;
+  }
+
+  private readInto(lines: string[]): void {
     if (this.fd < 0) {
       // missing or unreadable until now: everything in it is new
       if (!this.open({ inode: -1, offset: 0 })) return;
@@ -135,22 +139,22 @@ export class FileTail {
       }
     }
     if (st) this.removedNoted = false;
-    if (st && st.ino === this.inode && st.size < this.pos) {
-      // truncated in place: the new content from the start
-      this.pos = 0;
-      this.partial = '';
-    }
+    const change = tailChange(this.inode, this.pos, st);
+    if (change === 'truncated') this.rewind();
     this.drain(lines);
-    if (st && st.ino !== this.inode) {
-      // rotated: the old file to its end (its unfinished last line too), then the new one from its start
+    if (change === 'rotated') {
       this.log(`iptables syslog file ${this.path} shrank or was rotated, so re-opening`);
-      if (this.partial) lines.push(this.partial);
+      const rest = this.splitter.finish();
+      if (rest) lines.push(rest.toString('latin1'));
       this.open({ inode: -1, offset: 0 });
       if (this.fd >= 0) this.drain(lines);
     }
   }
 
   private drain(lines: string[]): void {
+    const line = (buf: Buffer, start: number, end: number) => {
+      lines.push(buf.toString('latin1', start, end));
+    };
     for (;;) {
       let n = 0;
       try {
@@ -161,14 +165,7 @@ export class FileTail {
       }
       if (n <= 0) return;
       this.pos += n;
-      const text = this.partial + this.buf.toString('latin1', 0, n);
-      const parts = text.split('\n');
-      this.partial = parts.pop()!;
-      for (const p of parts) lines.push(p);
-      if (this.partial.length > MAX_PARTIAL) {
-        lines.push(this.partial);
-        this.partial = '';
-      }
+      this.splitter.push(this.buf.subarray(0, n), line);
     }
   }
 }

@@ -1,49 +1,142 @@
 import * as fs from 'fs';
+import { LineSource } from './line-source';
+import { LineSplitter } from './line-splitter';
+
+/** A read buffer: lines are handed out as parts of it, so it is not reused but replaced when nearly full. */
+const BUFFER = 4 << 20;
+const LEAST_READ = 64 << 10;
 
 /**
- * Calls `fn(line, eol)` for every line of a file descriptor, reading in large
- * chunks. Bytes are decoded as latin1 so that every byte survives the round
- * trip to the error log; `eol` is false only for a last line without '\n'.
- * Returning false from `fn` stops the reading. A partial line stays in the
- * byte buffer (no string concatenation); the buffer grows for longer lines.
+ * A log read once, to its end, from a descriptor its caller opened and
+ * closes (-A, --CSV, -B -m: a file, standard input, a FIFO). Each `read`
+ * hands out the lines of one read of the descriptor, and at its end the
+ * last line also without a newline.
  */
-export function forEachLine(fd: number, fn: (line: string, eol: boolean) => boolean | void): void {
-  let buf = Buffer.allocUnsafe(4 << 20);
-  let used = 0;
-  for (;;) {
-    if (used === buf.length) {
-      const bigger = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(bigger, 0, 0, used);
-      buf = bigger;
+export class OneShotInput implements LineSource<Buffer> {
+  private readonly splitter = new LineSplitter();
+  private buf = Buffer.allocUnsafe(BUFFER);
+  private used = 0;
+  private _state: 'reading' | 'ended' = 'reading';
+  private _linesRead = 0;
+  readonly problem = '';
+
+  constructor(private readonly fd: number) {}
+
+  get state(): 'reading' | 'ended' {
+    return this._state;
+  }
+
+  get linesRead(): number {
+    return this._linesRead;
+  }
+
+  /**
+   * One read of the descriptor: its bytes, or null at the end (EAGAIN: an
+   * empty chunk). `reuse`: the caller keeps nothing of the previous read, so
+   * the buffer is read into from its start again (fresh 4 MiB buffers cost
+   * page faults on every read).
+   */
+  private fill(reuse = false): Buffer | null {
+    if (reuse) this.used = 0;
+    if (this.buf.length - this.used < LEAST_READ) {
+      this.buf = Buffer.allocUnsafe(BUFFER);
+      this.used = 0;
     }
     let n: number;
     try {
-      n = fs.readSync(fd, buf, used, buf.length - used, null);
+      n = fs.readSync(this.fd, this.buf, this.used, this.buf.length - this.used, null);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      if (code === 'EOF') n = 0;
-      else throw e;
+      if (code === 'EAGAIN') return this.buf.subarray(0, 0);
+      if (code !== 'EOF') throw e;
+      n = 0;
     }
-    if (n === 0) break;
-    const end = used + n;
-    const lastNl = buf.lastIndexOf(10, end - 1);
-    if (lastNl < used) {
-      used = end;
-      continue;
-    }
-    const chunk = buf.toString('latin1', 0, lastNl + 1);
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf('\n', start);
-      if (nl < 0) break;
-      if (fn(chunk.slice(start, nl), true) === false) return;
-      start = nl + 1;
-    }
-    buf.copy(buf, 0, lastNl + 1, end);
-    used = end - lastNl - 1;
+    if (n === 0) return null;
+    const chunk = this.buf.subarray(this.used, this.used + n);
+    this.used += n;
+    return chunk;
   }
-  if (used > 0) fn(buf.toString('latin1', 0, used), false);
+
+  read(lines: Buffer[]): void {
+    if (this._state === 'ended') return;
+    const before = lines.length;
+    const chunk = this.fill();
+    if (chunk === null) {
+      const last = this.splitter.finish();
+      if (last) lines.push(last);
+      this._state = 'ended';
+    } else {
+      this.splitter.push(chunk, (b, start, end) => {
+        lines.push(b.subarray(start, end + 1));
+      });
+    }
+    this._linesRead += lines.length - before;
+  }
+
+  /**
+   * The lines of one read as latin1 text without their newlines (`eol`
+   * false only for a last line without one): the same lines as read(), but
+   * the read is decoded once and cut, which costs a third of a Buffer per
+   * line. Returns false when `each` stopped.
+   */
+  readText(each: (line: string, eol: boolean) => boolean | void): boolean {
+    if (this._state === 'ended') return true;
+    // the lines become strings and the splitter copies what it carries: the buffer can be reused
+    const chunk = this.fill(true);
+    if (chunk === null) {
+      this._state = 'ended';
+      const last = this.splitter.finish();
+      if (!last) return true;
+      this._linesRead++;
+      return each(last.toString('latin1'), false) !== false;
+    }
+    let text: string | null = null;
+    return this.splitter.push(chunk, (b, start, end) => {
+      this._linesRead++;
+      if (b !== chunk) return each(b.toString('latin1', start, end), end < b.length);
+      text ??= chunk.toString('latin1');
+      return each(text.slice(start, end), true);
+    });
+  }
+
+  /**
+   * The lines of one read as bytes, buf[start, end) without the newline,
+   * valid during the call only: the buffer is read into again (no fresh
+   * 4 MiB buffer per read, as read() needs). Returns false when `each` stopped.
+   */
+  readBytes(each: (buf: Buffer, start: number, end: number) => boolean | void): boolean {
+    if (this._state === 'ended') return true;
+    const chunk = this.fill(true);
+    if (chunk === null) {
+      this._state = 'ended';
+      const last = this.splitter.finish();
+      if (!last) return true;
+      this._linesRead++;
+      return each(last, 0, last.length) !== false;
+    }
+    return this.splitter.push(chunk, (b, start, end) => {
+      this._linesRead++;
+      return each(b, start, end);
+    });
+  }
+
+  /** Stops reading: the rest is not read (the descriptor is its opener's to close). */
+  close(): void {
+    this.splitter.clear();
+    this._state = 'ended';
+  }
+}
+
+
+/**
+ * Calls `fn(line, eol)` for every line of a file descriptor, read once to
+ * its end. Bytes are decoded as latin1 so that every byte survives the round
+ * trip to the error log; `eol` is false only for a last line without '\n'.
+ * Returning false from `fn` stops the reading.
+ */
+export function forEachLine(fd: number, fn: (line: string, eol: boolean) => boolean | void): void {
+  const input = new OneShotInput(fd);
+  while (input.state !== 'ended') if (!input.readText(fn)) return;
 }
 
 /** Does buf[start, end) contain "IN" followed later by "OUT" (the -A candidate test)? */
@@ -67,40 +160,20 @@ function inOut(buf: Buffer, start: number, end: number): boolean {
  */
 export function countInOutLines(fd: number, each: ((buf: Buffer, start: number, end: number) => number) | null,
   stopAt: number): { lines: number; candidates: number } {
-  let buf = Buffer.allocUnsafe(4 << 20);
-  let used = 0;
+  const input = new OneShotInput(fd);
   let lines = 0;
   let cands = 0;
-  const line = (s: number, e: number): boolean => {
-    lines++;
-    if (stopAt > 0 && cands >= stopAt) return false;
-    if (inOut(buf, s, e)) cands += each ? each(buf, s, e) : 1;
-    return true;
-  };
-  for (;;) {
-    if (used === buf.length) {
-      const bigger = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(bigger, 0, 0, used);
-      buf = bigger;
-    }
-    const n = fs.readSync(fd, buf, used, buf.length - used, null);
-    if (n === 0) break;
-    const end = used + n;
-    const lastNl = buf.lastIndexOf(10, end - 1);
-    if (lastNl < used) {
-      used = end;
-      continue;
-    }
-    let s = 0;
-    for (;;) {
-      const nl = buf.indexOf(10, s);
-      if (nl < 0 || nl > lastNl) break;
-      if (!line(s, nl)) return { lines, candidates: cands };
-      s = nl + 1;
-    }
-    buf.copy(buf, 0, lastNl + 1, end);
-    used = end - lastNl - 1;
+  let stopped = false;
+  while (input.state !== 'ended' && !stopped) {
+    input.readBytes((buf, start, end) => {
+      lines++;
+      if (stopAt > 0 && cands >= stopAt) {
+        stopped = true;
+        return false;
+      }
+      if (inOut(buf, start, end)) cands += each ? each(buf, start, end) : 1;
+      return true;
+    });
   }
-  if (used > 0) line(0, used);
   return { lines, candidates: cands };
 }

@@ -1,7 +1,9 @@
 /**
  * Addresses as psad compares them: every address is a 128-bit value, an IPv4
  * address a.b.c.d being ::a.b.c.d and an IPv4 network /m being /(96+m), which
- * is how NetAddr::IP's within() behaves in the reference.
+ * is how NetAddr::IP's within() behaves in the reference. The parsers here
+ * read packets and what programs print; what a user gives goes through
+ * user-addr.ts (ip-num).
  */
 
 /** A 128-bit address as four unsigned 32-bit words, most significant first. */

@@ -7,7 +7,7 @@ import { Addr, parseAddr } from '../net/addr';
 import { decodeMonth } from '../engine/scan-time';
 import { ParserOptions, ParserState } from '../ingest/parse';
 import { ParsedFields } from '../ingest/field-filter';
-import { ctime } from '../cli/ctime';
+import { ctime } from '../text/ctime';
 import { detach } from '../ingest/detach';
 import { PSAD_VERSION } from './status-report';
 import { SelectOptions, csvFields, selectRows, checkSelectOptions, FdWriter } from './csv';

@@ -3,8 +3,10 @@ import * as path from 'path';
 import { spawn } from 'child_process';
 import { PsadConfig } from '../config/config';
 import { Net, Addr, parseNet, makeNet, netContains, netText, ipv4Text, ipv6Canonical, parseAddr } from '../net/addr';
+import { parseUserNet } from '../net/user-addr';
 import { AutoDlEntry } from '../data/auto-dl';
 import { FirewallBackend, FwOp, ApplyResult } from './backend';
+import { blockTimeout, expired as blockExpired, remaining, timeoutText } from './block-expiry';
 
 /** One blocked address or network. */
 export interface BlockEntry {
@@ -65,17 +67,6 @@ function overlaps(a: Net, b: Net): boolean {
   return netContains(a, b.addr) || netContains(b, a.addr);
 }
 
-/** AUTO_BLOCK_DLn_TIMEOUT for a level (1 or unknown -> DL1); 0 means permanent. */
-export function blockTimeout(cfg: PsadConfig, dl: number | undefined): number {
-  const d = dl && dl >= 1 && dl <= 5 ? dl : 1;
-  const v = cfg.opt(`AUTO_BLOCK_DL${d}_TIMEOUT`, cfg.get('AUTO_BLOCK_TIMEOUT'));
-  return /^\d+$/.test(v) ? Number(v) : Number(cfg.get('AUTO_BLOCK_TIMEOUT')) || 0;
-}
-
-export function timeoutText(t: number): string {
-  return t > 0 ? `for ${t} seconds` : '(unlimited timeout)';
-}
-
 /** `<ip> <epoch>` lines of AUTO_BLOCK_IPT_FILE / AUTO_BLOCK_TCPWR_FILE (a legacy line has no epoch). */
 export function readRecordFile(file: string, now: number, warn: (m: string) => void): { net: Net; text: string; since: number }[] {
   let text: string;
@@ -126,7 +117,7 @@ export function parseSocketLine(line: string): SocketCmd | null {
   if (/flush/i.test(line)) return { kind: 'flush', delChains: /delchains/i.test(line) };
   const m = /(?:^|\s)(add|del)\s+(\S+)\s*$/i.exec(line);
   if (!m) return null;
-  const net = parseNet(m[2]);
+  const net = parseUserNet(m[2]);
   if (!net) return null;
   const n = normaliseNet(net);
   return { kind: m[1].toLowerCase() as 'add' | 'del', net: n, text: displayText(n) };
@@ -235,9 +226,7 @@ export class AutoResponse {
   }
 
   private remaining(e: BlockEntry, now: number): number {
-    const t = blockTimeout(this.cfg, this.dlOf(e));
-    if (t === 0) return 0;
-    return Math.max(1, t - (now - e.since));
+    return remaining(e.since, now, blockTimeout(this.cfg, this.dlOf(e)));
   }
 
   private dlOf(e: BlockEntry): number {
@@ -268,8 +257,7 @@ export class AutoResponse {
       const entries = new Map<FwOp, BlockEntry>();
       for (const r of records) {
         const e: BlockEntry = { key: keyOf(r.net), net: r.net, text: r.text, since: r.since, dl };
-        const t = blockTimeout(c, dl);
-        const op: FwOp = t > 0 && now - r.since > t ? { net: r.net, add: false } : { net: r.net, add: true, timeout: this.remaining(e, now) };
+        const op: FwOp = blockExpired(r.since, now, blockTimeout(c, dl)) ? { net: r.net, add: false } : { net: r.net, add: true, timeout: this.remaining(e, now) };
         entries.set(op, e);
         (op.add ? renew : expired).push(op);
       }
@@ -425,8 +413,7 @@ export class AutoResponse {
     const now = this.env.now();
     const due: BlockEntry[] = [];
     for (const e of this.blocked.values()) {
-      const t = blockTimeout(this.cfg, this.dlOf(e));
-      if (t > 0 && now - e.since > t) due.push(e);
+      if (blockExpired(e.since, now, blockTimeout(this.cfg, this.dlOf(e)))) due.push(e);
     }
     for (const r of this.retryDel.values()) if (!due.includes(r.entry)) due.push(r.entry);
     if (due.length && this.env.backend) this.unblock(due, 'expired');
@@ -578,8 +565,7 @@ export class AutoResponse {
   private expireTcpwr(now: number): void {
     let changed = false;
     for (const e of [...this.tcpwr.values()]) {
-      const t = blockTimeout(this.cfg, this.dlOf(e));
-      if (!(t > 0 && now - e.since > t)) continue;
+      if (!blockExpired(e.since, now, blockTimeout(this.cfg, this.dlOf(e)))) continue;
       try {
         if (this.tcpwrRemove(e.text) && this.mailOk(this.dlOf(e))) this.statusMail(`removed tcpwrappers block against ${e.text} (timeout expired).`);
       } catch (err) {

@@ -1,7 +1,8 @@
 import { PsadConfig } from '../config/config';
 import { AutoDlEntry } from '../data/auto-dl';
-import { Net, parseNet } from '../net/addr';
-import { localAddresses } from '../daemon/local-info';
+import { Net } from '../net/addr';
+import { parseUserNet } from '../net/user-addr';
+import { localAddresses } from '../net/local-info';
 import { ResponseEnv } from './auto-response';
 import { createBackend } from './select';
 import { Runner, spawnRunner } from './iptables';
@@ -20,7 +21,7 @@ export function homeNetsOf(cfg: PsadConfig): Net[] | null {
   if (home === 'any' || /CHANGEME/.test(home)) return null;
   const out: Net[] = [];
   for (const item of home.split(/\s*,\s*/)) {
-    const n = parseNet(item);
+    const n = parseUserNet(item);
     if (n) out.push(n);
   }
   return out.length ? out : null;

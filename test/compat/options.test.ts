@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'child_process';
 import { PSAD_BIN, REFERENCE, ROOT, tmpDir } from '../helpers/paths';
 import { REFERENCE_PSAD } from '../helpers/reference';
 import { needsReference, needsShared } from '../helpers/requires';
-import { PSAD_OPTS } from '../../src/cli/psad-options';
+import { PSAD_OPTS } from '../../src/config/psad-options';
 
 /**
  * Every option of psad 2.4.6 and of the psad 2.1.7 man page, from the table

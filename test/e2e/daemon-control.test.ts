@@ -73,6 +73,44 @@ test('FW_MSG_READ_CMD: the backlog is skipped, every later line is seen, a dead 
   }
 });
 
+test('a HUP that turns FW_MSG_READ_CMD on or off switches the source: nothing goes unread', { timeout: 120000, skip }, async () => {
+  const dir = tmpDir('readcmd-hup');
+  const fifo = path.join(dir, 'feed');
+  const cmd = path.join(dir, 'fake-journalctl');
+  fs.writeFileSync(fifo, '');
+  fs.writeFileSync(cmd, `#!/bin/sh\nexec tail -n 0 -F ${fifo}\n`, { mode: 0o755 });
+  const fileMode = ['AUTO_DETECT_JOURNALCTL N;', 'ENABLE_FW_MSG_READ_CMD N;', `FW_MSG_READ_CMD ${cmd};`, 'USE_FW_MSG_READ_CMD_ARGS N;', 'FW_MSG_READ_MIN_PKTS 1;'];
+  const s = setup('hup-src', ['ENABLE_SYSLOG_FILE Y;', ...fileMode]);
+  const base = fs.readFileSync(s.ovr, 'latin1');
+  const hup = async (readCmd: boolean) => {
+    fs.writeFileSync(s.ovr, base.replace(/ENABLE_FW_MSG_READ_CMD [YN];/, `ENABLE_FW_MSG_READ_CMD ${readCmd ? 'Y' : 'N'};`));
+    assert.equal(s.psad(['-H']).status, 0);
+    await new Promise((r) => setTimeout(r, 2500));
+  };
+  const messages = path.join(s.dir, 'messages');
+  try {
+    assert.equal(s.psad([]).status, 0);
+    await waitFor('psad running', () => pidAlive(s.pid()));
+    await new Promise((r) => setTimeout(r, 1500));
+    fs.appendFileSync(messages, Array.from({ length: 10 }, (_, i) => line(i)).join('\n') + '\n');
+    await waitFor('10 lines from the file', () => s.counter() === 10, 10000, 100);
+    // on: the command is started and read
+    await hup(true);
+    const reader = readPid(path.join(s.root, 'var/run/psad/psad_fw_read.pid'));
+    assert.ok(pidAlive(reader), 'the read command runs after the HUP');
+    fs.appendFileSync(fifo, Array.from({ length: 20 }, (_, i) => line(i + 100)).join('\n') + '\n');
+    await waitFor('20 more lines from the command', () => s.counter() === 30, 10000, 100);
+    // off: the command is stopped, the file is read again from its end
+    await hup(false);
+    await waitFor('the read command stopped', () => !pidAlive(reader), 10000, 100);
+    assert.ok(!fs.existsSync(path.join(s.root, 'var/run/psad/psad_fw_read.pid')));
+    fs.appendFileSync(messages, Array.from({ length: 5 }, (_, i) => line(i + 200)).join('\n') + '\n');
+    await waitFor('5 more lines from the file', () => s.counter() === 35, 10000, 100);
+  } finally {
+    s.psad(['-K']);
+  }
+});
+
 test('-U prints the scan tables, -R restarts with the saved arguments, -K stops', { timeout: 120000, skip }, async () => {
   const s = setup('ctl', ['ENABLE_SYSLOG_FILE Y;', 'IMPORT_OLD_SCANS Y;']);
   try {

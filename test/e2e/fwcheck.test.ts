@@ -6,7 +6,7 @@ import * as path from 'path';
 import { tmpDir } from '../helpers/paths';
 import { rootSkipReason, sh } from '../helpers/netlab';
 import { loadConfig } from '../../src/config/config';
-import { fwAnalyzeMain } from '../../src/fwcheck/fwcheck-cli';
+import { fwAnalyzeMain } from '../../src/pipeline/fwcheck-run';
 import { RunFn } from '../../src/fwcheck/fwcheck';
 
 /**

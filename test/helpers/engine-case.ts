@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT } from './paths';
-import { RuntimeFlags } from '../../src/cli/runtime';
+import { RuntimeFlags } from '../../src/pipeline/runtime';
 
 /** The engine cases (test/engine-cases/*.json), read by test/unit/engine-cases.test.ts; see there. */
 export const ENGINE_CASES = path.join(ROOT, 'test', 'engine-cases');

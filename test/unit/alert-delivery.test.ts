@@ -8,7 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { tmpDir } from '../helpers/paths';
 import { Mailer, buildRaw, composeMessage, parseAppendHeader, cleanSubject, decodeText } from '../../src/alert/mailer';
 import { throttled } from '../../src/alert/scan-logr';
-import { safeName, whoisLines, Resolver } from '../../src/daemon/resolver';
+import { safeName, whoisLines, Resolver } from '../../src/alert/resolver';
 import { whoisLookup, referral } from '../../src/alert/whois-client';
 import { splitWords, extScriptArgv, ExtScriptRunner } from '../../src/alert/ext-script';
 import { DShield, decodeMonth, dshieldLine, dshieldTimezone } from '../../src/alert/dshield';

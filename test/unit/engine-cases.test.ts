@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT, tmpDir } from '../helpers/paths';
 import { loadConfig } from '../../src/config/config';
-import { loadDataTables, engineOptions, engineData, parserOptions, RuntimeFlags } from '../../src/cli/runtime';
+import { loadDataTables, engineOptions, engineData, parserOptions, RuntimeFlags } from '../../src/pipeline/runtime';
 import { Engine } from '../../src/engine/engine';
 import { Batch } from '../../src/engine/state';
 import { Packet } from '../../src/ingest/packet';

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FwCheckOptions, RunFn, dumpFirewall, fwCheck, logPrefix, maskIpv4, maskIpv6 } from '../../src/fwcheck/fwcheck';
-import { fwAnalyzeMain } from '../../src/fwcheck/fwcheck-cli';
+import { fwAnalyzeMain } from '../../src/pipeline/fwcheck-run';
 import { parseListing } from '../../src/fwcheck/listing';
 import { loadConfig } from '../../src/config/config';
 import { ROOT, tmpDir, writeOverride } from '../helpers/paths';

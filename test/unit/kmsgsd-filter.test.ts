@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import {
-  compileFilter, EMPTY_CARRY, filterChunks, finishCarry, FilterSpec, lineMatches, processChunk,
+  compileFilter, filterChunks, finishCarry, FilterSpec, lineMatches, processChunk,
 } from '../../src/daemon/kmsgsd';
+import { EMPTY_CARRY } from '../../src/ingest/line-splitter';
 
 const ALL: FilterSpec = { searchAll: true, patterns: [], sidStr: 'SID' };
 const DROP_ONLY: FilterSpec = { searchAll: false, patterns: ['DROP'], sidStr: 'SID' };

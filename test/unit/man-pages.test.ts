@@ -5,9 +5,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT } from '../helpers/paths';
 import { manPageFiles } from '../../src/cli/man-pages';
-import { OptionGroup } from '../../src/cli/option-decl';
-import { PSAD_OPTION_GROUPS } from '../../src/cli/psad-options';
-import { DAEMON_OPTION_GROUPS } from '../../src/cli/daemon-options';
+import { OptionGroup } from '../../src/config/option-decl';
+import { PSAD_OPTION_GROUPS } from '../../src/config/psad-options';
+import { DAEMON_OPTION_GROUPS } from '../../src/config/daemon-options';
 
 /**
  * psad(8), kmsgsd(8) and psadwatchd(8) are made from the option

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FwCheckOptions, RunFn, fwCheck } from '../../src/fwcheck/fwcheck';
-import { fwAnalyzeMain } from '../../src/fwcheck/fwcheck-cli';
+import { fwAnalyzeMain } from '../../src/pipeline/fwcheck-run';
 import { baseChains, hasNativeBaseChains, nftCheck, parseRuleset, ruleText } from '../../src/fwcheck/nft-check';
 import { loadConfig } from '../../src/config/config';
 import { ROOT, tmpDir, writeOverride } from '../helpers/paths';

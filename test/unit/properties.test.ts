@@ -7,7 +7,7 @@ import { ROOT, tmpDir } from '../helpers/paths';
 import { loadConfig } from '../../src/config/config';
 import { parseConfText } from '../../src/config/conf-file';
 import { PsadError } from '../../src/config/errors';
-import { loadDataTables, engineOptions, engineData, parserOptions, RuntimeFlags } from '../../src/cli/runtime';
+import { loadDataTables, engineOptions, engineData, parserOptions, RuntimeFlags } from '../../src/pipeline/runtime';
 import { Engine } from '../../src/engine/engine';
 import { Batch } from '../../src/engine/state';
 import { Packet } from '../../src/ingest/packet';
@@ -23,8 +23,8 @@ import { parseSnortRuleDl } from '../../src/data/snort-rule-dl';
 import { parseSnortRules, parseClassification, parseReferenceConfig } from '../../src/data/snort-rules';
 import { splitDataLines } from '../../src/data/diagnostics';
 import { parseSocketLine } from '../../src/respond/auto-response';
-import { getopt } from '../../src/cli/getopt';
-import { psadOptSpecs } from '../../src/cli/psad-options';
+import { getopt } from '../../src/config/getopt';
+import { psadOptSpecs } from '../../src/config/psad-options';
 import { runPsad } from '../helpers/run';
 
 /**

@@ -4,7 +4,7 @@ import { AlertData, AlertSink } from '../alert/scan-logr';
 import { AlertDelivery } from '../alert/delivery';
 import { Mailer, mailerOptions } from '../alert/mailer';
 import { ExtScriptRunner } from '../alert/ext-script';
-import { Resolver } from '../daemon/resolver';
+import { Resolver } from '../alert/resolver';
 import { PsadConfig } from '../config/config';
 import { Engine } from '../engine/engine';
 import { netContains, parseAddr } from '../net/addr';

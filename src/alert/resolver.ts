@@ -1,6 +1,6 @@
 import { promises as dnsp } from 'dns';
 import * as fs from 'fs';
-import { whoisLookup } from '../alert/whois-client';
+import { whoisLookup } from './whois-client';
 
 export interface ResolverOptions {
   /** DNS_LOOKUP_THRESHOLD: a cached name is used this many times before it is looked up again */

@@ -4,8 +4,9 @@ import * as path from 'path';
 import { PsadConfig } from '../config/config';
 import { PsadError } from '../config/errors';
 import { Mailer, addressArgs } from '../alert/mailer';
-import { FwCheckOptions, RunFn, fwCheck } from './fwcheck';
+import { FwCheckOptions, RunFn, fwCheck } from '../fwcheck/fwcheck';
 import { fwBackendSetting, nftPath } from '../respond/select';
+import { alertingMethods } from '../config/alerting';
 
 /** The fwCheck options of a loaded psad config (FW_CMD override included). */
 export function fwCheckOptions(cfg: PsadConfig, fwFile?: string, run?: RunFn): FwCheckOptions {
@@ -52,11 +53,12 @@ export function fwCheckOptions(cfg: PsadConfig, fwFile?: string, run?: RunFn): F
  * the mail command (fwcheck_psad prints it also with ALERTING_METHODS
  * noemail); a failing mail command is reported on that line instead.
  * Without `mailer` the mail is sent synchronously (safe before process.exit);
- * with a Mailer, await mailer.idle() before exiting.
+ * with a Mailer, await mailer.idle() before exiting. `mail: false` keeps the
+ * mail back whatever ALERTING_METHODS says (--test-mode).
  */
 export function fwAnalyzeMain(
   cfg: PsadConfig,
-  o: { fwFile?: string; out: (s: string) => void; mailer?: Mailer; analyze: boolean; run?: RunFn },
+  o: { fwFile?: string; out: (s: string) => void; mailer?: Mailer; analyze: boolean; run?: RunFn; mail?: boolean },
 ): number {
   const res = fwCheck(fwCheckOptions(cfg, o.fwFile, o.run));
   const file = cfg.get('FW_CHECK_FILE');
@@ -68,7 +70,7 @@ export function fwAnalyzeMain(
   }
   let mailed = false;
   let mailError = '';
-  if (!res.ok && !/no.?e?mail/i.test(cfg.opt('ALERTING_METHODS', 'ALL'))) {
+  if (!res.ok && (o.mail ?? alertingMethods(cfg).mail)) {
     const subject = `[psad-status] firewall setup warning on ${cfg.get('HOSTNAME')}!`;
     const addrs = cfg.get('EMAIL_ADDRESSES');
     if (o.mailer) {

@@ -19,7 +19,8 @@ import { SignatureIndex } from '../engine/sig-match';
 import { EngineOptions, EngineData } from '../engine/engine';
 import { ParserOptions } from '../ingest/parse';
 import { Net, parseNet, makeNet, parseAddr, netText } from '../net/addr';
-import { ctime } from './ctime';
+import { parseUserNet } from '../net/user-addr';
+import { ctime } from '../text/ctime';
 
 /** Command-line switches that change what is loaded or how packets are read. */
 export interface RuntimeFlags {
@@ -230,7 +231,7 @@ export function parserOptions(cfg: PsadConfig, flags: RuntimeFlags, tables: Data
   if (cfg.get('IGNORE_PORTS') !== 'NONE') parsePortRange(ignorePorts, cfg.get('IGNORE_PORTS'));
   let restrictNet: Net | null = null;
   if (flags.restrictIp) {
-    restrictNet = parseNet(flags.restrictIp);
+    restrictNet = parseUserNet(flags.restrictIp);
     if (!restrictNet) throw new PsadError(`The --restrict-ip argument "${flags.restrictIp}" is not an IP address or network.`);
   }
   const ilp = cfg.opt('IGNORE_LOG_PREFIXES', 'NONE');
@@ -313,10 +314,11 @@ export function localNetworks(cfg: PsadConfig, analysisMode: boolean, warn: (msg
       for (const item of home.split(/\s*,\s*/)) {
         const m = /((?:[0-2]?\d{1,2}\.){3}[0-2]?\d{1,2}(?:\/(?:(?:[0-2]?\d{1,2}\.){3}[0-2]?\d{1,2}|\d+))?)/.exec(item);
         if (!m) continue;
-        const n = parseNet(item) ?? parseNet(m[1]);
+        const n = parseUserNet(item) ?? parseUserNet(m[1]);
         if (!n) continue;
         nets.push(n);
-        const homeNet = parseNet(m[1])!;
+        // the dotted quad psad's pattern picked out, or the whole entry when that is no network (::ffff:a.b.c.d/120)
+        const homeNet = parseUserNet(m[1]) ?? n;
         const found = connected.some((c) => c.prefix <= homeNet.prefix && netContainsNet(c, homeNet));
         if (found) foundOne = true;
         else warn(`config warning: HOME_NET definition in psad.conf contains "${m[1]}" which does not appear to be directly connected to the local system.`);
