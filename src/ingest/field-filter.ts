@@ -112,44 +112,46 @@ function textOf(v: string | number): string {
   return typeof v === 'number' ? String(v) : v;
 }
 
+const DIGITS = /^\d+$/;
+
+/**
+ * ipt_match_criteria for one field: does its text `v` meet the criterion?
+ * The one implementation behind --analysis-fields (FieldFilter) and the
+ * --CSV-fields selection (report/csv.ts). A numeric criterion needs digits;
+ * a network criterion applies to src and dst only (the reference calls
+ * within() on an empty object for other fields and dies).
+ */
+export function criterionHolds(c: Criterion, field: string, v: string, pkt: Packet): boolean {
+  switch (c.kind) {
+    case 'none':
+      return true;
+    case 'num':
+      return DIGITS.test(v) && (c.negate ? Number(v) !== c.value : Number(v) === c.value);
+    case 'gt':
+      return DIGITS.test(v) && (c.negate ? Number(v) <= c.value : Number(v) > c.value);
+    case 'lt':
+      return DIGITS.test(v) && (c.negate ? Number(v) >= c.value : Number(v) < c.value);
+    case 'str':
+      return c.negate ? v !== c.value : v === c.value;
+    case 're':
+      return c.negate ? !c.re.test(v) : c.re.test(v);
+    case 'net': {
+      if (!IPV4_RE.test(v) && !IPV6_RE.test(v)) return false;
+      const a = field === 'src' ? pkt.sAddr : field === 'dst' ? pkt.dAddr : null;
+      if (!a) return false;
+      return netContains(c.net, a) !== c.negate;
+    }
+  }
+}
+
 /** ipt_match_criteria: every field's criterion must hold. */
 export class FieldFilter {
   constructor(readonly spec: ParsedFields) {}
 
   matches(pkt: Packet): boolean {
     for (const f of this.spec.fields) {
-      const c = f.criterion;
-      if (c.kind === 'none') continue;
-      const v = textOf(packetField(pkt, f.field));
-      switch (c.kind) {
-        case 'num':
-          if (!/^\d+$/.test(v)) return false;
-          if (c.negate ? Number(v) === c.value : Number(v) !== c.value) return false;
-          break;
-        case 'gt':
-          if (!/^\d+$/.test(v)) return false;
-          if (c.negate ? !(Number(v) <= c.value) : !(Number(v) > c.value)) return false;
-          break;
-        case 'lt':
-          if (!/^\d+$/.test(v)) return false;
-          if (c.negate ? !(Number(v) >= c.value) : !(Number(v) < c.value)) return false;
-          break;
-        case 'str':
-          if (c.negate ? v === c.value : v !== c.value) return false;
-          break;
-        case 're':
-          if (c.negate ? c.re.test(v) : !c.re.test(v)) return false;
-          break;
-        case 'net': {
-          if (!IPV4_RE.test(v) && !IPV6_RE.test(v)) return false;
-          const a = f.field === 'src' ? pkt.sAddr : f.field === 'dst' ? pkt.dAddr : null;
-          // the reference calls within() on an empty object for other fields and dies
-          if (!a) return false;
-          const inside = netContains(c.net, a);
-          if (c.negate ? inside : !inside) return false;
-          break;
-        }
-      }
+      if (f.criterion.kind === 'none') continue;
+      if (!criterionHolds(f.criterion, f.field, textOf(packetField(pkt, f.field)), pkt)) return false;
     }
     return true;
   }

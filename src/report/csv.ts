@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import { PsadError } from '../config/errors';
 import { openLogInput } from '../ingest/log-input';
-import { Addr, ipv4Text, ipv6AddrText, netContains } from '../net/addr';
+import { Addr, ipv4Text, ipv6AddrText } from '../net/addr';
 import { Packet, packetField } from '../ingest/packet';
 import { parseLine, PKT_SUCCESS, ParserOptions, ParserState } from '../ingest/parse';
 import { forEachLine } from '../ingest/line-reader';
-import { parseFieldSpec, ParsedFields } from '../ingest/field-filter';
+import { criterionHolds, parseFieldSpec, ParsedFields } from '../ingest/field-filter';
 
 /** The fields --CSV prints without --CSV-fields. */
 export const DEFAULT_CSV_FIELDS = ['timestamp', 'src', 'dst', 'sp', 'dp', 'proto', 'flags', 'ip_len', 'intf', 'chain',
@@ -67,51 +67,16 @@ export function fieldText(pkt: Packet, field: string): string {
   return typeof v === 'number' ? String(v) : v;
 }
 
-const IPV4_RE = /(?:[0-2]?\d{1,2}\.){3}[0-2]?\d{1,2}/;
-const IPV6_RE = /(?:[a-f0-9]{4}:){7}(?:[a-f0-9]{4})/i;
-const DIGITS = /^\d+$/;
-
 /**
  * The values of the listed fields when every criterion holds, else null
- * (ipt_match_criteria).
+ * (ipt_match_criteria, field-filter.ts's criterionHolds).
  */
 export function matchRow(spec: ParsedFields, pkt: Packet): string[] | null {
   const row: string[] = new Array(spec.fields.length);
   for (let i = 0; i < spec.fields.length; i++) {
     const f = spec.fields[i];
     const v = fieldText(pkt, f.field);
-    const c = f.criterion;
-    switch (c.kind) {
-      case 'none':
-        break;
-      case 'num':
-        if (!DIGITS.test(v)) return null;
-        if (c.negate ? Number(v) === c.value : Number(v) !== c.value) return null;
-        break;
-      case 'gt':
-        if (!DIGITS.test(v)) return null;
-        if (c.negate ? Number(v) > c.value : Number(v) <= c.value) return null;
-        break;
-      case 'lt':
-        if (!DIGITS.test(v)) return null;
-        if (c.negate ? Number(v) < c.value : Number(v) >= c.value) return null;
-        break;
-      case 'str':
-        if (c.negate ? v === c.value : v !== c.value) return null;
-        break;
-      case 're':
-        if (c.negate ? c.re.test(v) : !c.re.test(v)) return null;
-        break;
-      case 'net': {
-        if (!IPV4_RE.test(v) && !IPV6_RE.test(v)) return null;
-        // only src and dst carry an address object (the reference dies on others)
-        const a = f.field === 'src' ? pkt.sAddr : f.field === 'dst' ? pkt.dAddr : null;
-        if (!a) return null;
-        const inside = netContains(c.net, a);
-        if (c.negate ? inside : !inside) return null;
-        break;
-      }
-    }
+    if (!criterionHolds(f.criterion, f.field, v, pkt)) return null;
     row[i] = v;
   }
   return row;
