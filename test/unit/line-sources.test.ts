@@ -149,7 +149,9 @@ test('CommandSource: the backlog is skipped, later lines are read, the command i
     assert.equal(src.linesRead, 2);
     assert.ok(wakes >= 1);
     assert.deepEqual(logs, [`firewall logs read command '${script}' is not running, restarting`]);
-    await until('the second run', () => pids.length === 2 && src.state === 'running');
+    // the second run has written its mark (its pid is known before the script's first line has run)
+    const marks = () => (fs.existsSync(runs) ? fs.readFileSync(runs, 'latin1') : '');
+    await until('the second run', () => pids.length === 2 && src.state === 'running' && marks() === 'run\nrun\n');
     src.close();
     await sleep(1500);
     assert.equal(fs.readFileSync(runs, 'latin1'), 'run\nrun\n', 'not restarted after close');
