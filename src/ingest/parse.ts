@@ -146,17 +146,19 @@ function chainIntf(L: Line, pkt: Packet): void {
     const chain = k === 0 ? 'INPUT' : 'FORWARD';
     if (lastQ < 0) continue;
     // with PHYSIN=
+    // an occurrence inside the token of one that failed ends at the same place and fails too:
+    // the search goes on after that token (else a token of many IN= costs quadratic time)
     for (let i = L.s.indexOf('IN='); i >= 0; i = L.s.indexOf('IN=', i + 1)) {
       const t = i + 3;
       const te = L.tokEnd(t);
       if (te === t) continue;
       const we = L.needWs(te);
-      if (we < 0 || !L.at(we, 'PHYSIN=')) continue;
-      if (we + 8 <= lastQ) {
+      if (we >= 0 && L.at(we, 'PHYSIN=') && we + 8 <= lastQ) {
         pkt.intf = L.slice(t, te);
         pkt.chain = chain;
         return;
       }
+      i = te - 1;
     }
     for (let i = L.s.indexOf('IN='); i >= 0; i = L.s.indexOf('IN=', i + 1)) {
       const t = i + 3;
@@ -167,6 +169,7 @@ function chainIntf(L: Line, pkt: Packet): void {
         pkt.chain = chain;
         return;
       }
+      i = te - 1;
     }
   }
   // OUTPUT: IN=\s+PHYSIN=.*?\sOUT=(\S+)  or  IN=\s+OUT=(\S+)
@@ -700,11 +703,11 @@ function tcpOptions(L: Line): string {
     const te = L.tokEnd(i + 5);
     if (te === i + 5) continue;
     const w = L.needWs(te);
-    if (w < 0 || !L.at(w, 'OPT')) continue;
-    const w2 = L.needWs(w + 3);
-    if (w2 < 0) continue;
-    const p = parenToken(L, w2, false);
+    const w2 = w >= 0 && L.at(w, 'OPT') ? L.needWs(w + 3) : -1;
+    const p = w2 >= 0 ? parenToken(L, w2, false) : null;
     if (p) return L.slice(p[0], p[1]);
+    // a later URGP= in the same token ends at te as well and fails the same way (linear time)
+    i = te - 1;
   }
   return '';
 }

@@ -178,6 +178,15 @@ test('the parser costs time linear in the line\'s length: a 10 times longer line
   t.diagnostic(`cost ratio of 10x longer lines: median ${ratios[ratios.length >> 1].toFixed(1)}, highest ${ratios[ratios.length - 1].toFixed(1)}`);
 });
 
+test('found by that property: a token of many URGP= before "OPT (" costs linear time (it was quadratic)', () => {
+  const base = 'Jan  1 00:00:00 fw kernel: DROP IN=eth0 OUT= SRC=192.0.2.4 DST=198.51.100.8 LEN=44 TOS=0x00 PREC=0x00 TTL=53 ID=1 '
+    + 'PROTO=TCP SPT=1 DPT=2 WINDOW=1024 RES=0x00 SYN URGP=0 ';
+  const make = (n: number) => Buffer.from(`${base}${'URGP='.repeat(n)} OPT (x`, 'latin1').toString('latin1');
+  let ratio = Infinity;
+  for (let attempt = 0; attempt < 5 && ratio >= 30; attempt++) ratio = Math.min(ratio, costRatio(make(2000), make(20000), DEFAULT.popts));
+  assert.ok(ratio < 30, `cost ratio ${ratio.toFixed(1)} for a 10 times longer token`);
+});
+
 // --- config --------------------------------------------------------------------------
 
 const VAR_NAMES = ['DANGER_LEVEL1', 'HOME_NET', 'ENABLE_AUTO_IDS', 'IGNORE_PORTS', 'IGNORE_LOG_PREFIXES', 'FW_MSG_SEARCH', 'STATUS_IP_THRESHOLD',
